@@ -7,10 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.catalogue import STATUSES
+from pipelines.catalogue import CONFIG_DIR, STATUSES
 from pipelines.errors import PipelineError
 from pipelines.ingest import IngestReport, ingest_file
 from pipelines.warehouse import DEFAULT_DB
+
+DATA_DIR = DEFAULT_DB.parent
 
 MAX_LISTED_REJECTIONS = 50
 
@@ -35,10 +37,10 @@ def _print_report(report: IngestReport, *, verbose: bool = True) -> None:
 def _cmd_build(args: argparse.Namespace) -> int:
     from pipelines.build import build, is_up_to_date
 
-    if args.if_changed and is_up_to_date(args.db):
+    if args.if_changed and is_up_to_date(args.db, args.config, args.data):
         print(f"{args.db}: up to date with config/ and the manifest's files; nothing to do")
         return 0
-    reports = build(args.db, progress=not args.quiet)
+    reports = build(args.db, args.config, args.data, progress=not args.quiet)
     for report in reports:
         _print_report(report, verbose=report.rejected > 0)
     total = sum(r.loaded for r in reports)
@@ -63,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     b.add_argument("--if-changed", action="store_true",
                    help="do nothing when the published warehouse was built from the same inputs and code")
+    b.add_argument("--config", type=Path, default=CONFIG_DIR, help="catalogue directory (default: %(default)s)")
+    b.add_argument("--data", type=Path, default=DATA_DIR,
+                   help="directory holding manifest.yaml and the files it lists (default: %(default)s)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_cmd_build)
 

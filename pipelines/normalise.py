@@ -108,9 +108,8 @@ class RegionResolver:
         self._index.update({k: NATIONAL for k in ("全国", "china", "national", "全国合计", "合计", "总计")})
 
     def resolve(self, text: object) -> RegionMatch:
-        key = _key(str(text))
-        if re.fullmatch(r"\d{6}(\.0+)?", key):
-            key = key[:6]
+        folded = fold(text)
+        key = folded[:6] if re.fullmatch(r"\d{6}(\.0+)?", folded) else _key(folded)
         code = self._index.get(key)
         if code is not None:
             return RegionMatch(code)

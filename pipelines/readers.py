@@ -26,7 +26,13 @@ class Row:
 
     @property
     def raw(self) -> str:
-        return ",".join(self.cells).rstrip(",")
+        """The row as CSV text (quoted where needed), trailing empty cells dropped."""
+        cells = list(self.cells)
+        while cells and not cells[-1]:
+            cells.pop()
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(cells)
+        return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -99,17 +105,25 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(path: Path) -> list[Row]:
+def _trim(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop the empty cells a sheet pads every row with up to its widest row."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+def _read_xlsx(path: Path, data: bytes) -> list[Row]:
     import openpyxl  # imported here: only XLSX ingests pay for it
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:  # from bytes, so the file's extension plays no part
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt archive
         raise InputFileError(f"{path}: not a readable XLSX workbook ({exc})") from None
     try:
         for sheet in book.worksheets:
             rows = [
-                Row(n, tuple(_cell_text(v) for v in values))
+                Row(n, _trim(tuple(_cell_text(v) for v in values)))
                 for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
             ]
             if any(not r.blank for r in rows):
@@ -146,7 +160,7 @@ def read_table(path: Path) -> Table:
     if data.startswith(b"PAR1"):
         file_format, rows = "parquet", _read_parquet(path)
     elif data.startswith(b"PK\x03\x04"):
-        file_format, rows = "xlsx", _read_xlsx(path)
+        file_format, rows = "xlsx", _read_xlsx(path, data)
     else:
         file_format = "csv"
         rows, encoding = _read_csv(path, data)

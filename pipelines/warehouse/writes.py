@@ -131,6 +131,8 @@ class Writer:
         return self.con.execute("SELECT max(run_id) FROM ingest_runs").fetchall()[0][0]
 
     def insert_rejections(self, run_id: int, rejections: Sequence[Any]) -> None:
+        if not rejections:
+            return
         self.con.executemany(
             "INSERT INTO rejected_rows (run_id, row_number, column_name, raw, reason) VALUES (?, ?, ?, ?, ?)",
             [[run_id, r.row_number, r.column, r.raw, r.reason] for r in rejections],

@@ -1,0 +1,254 @@
+"""Generator of the illustrative province panels shipped in data/raw/ (run: python -m pipelines.illustrative).
+
+Why: no verifiable source publishes the key-process CNC rate or the design-tool penetration by province, nor
+a province-by-year table of the 2015-2018 pilot projects, yet the yearbook readers (GBK CSV, XLSX) and the
+dashboard maps need such panels. These are generated, labelled ``illustrative`` in file notes, status and
+source, and reproducible (fixed seeds, sorted rows, fixed XLSX times): regenerating changes no byte.
+
+Rate panels, 2015-2024: province = national value + fixed tier offset (coastal leaders high, western
+provinces low) + small noise, re-centred each year so the 31-province mean equals the national value before
+rounding to one decimal. National values come from data/raw/national_rates.csv: year-end rows (as_of empty)
+are anchors; other years are interpolated linearly between neighbouring anchors; where the last year-end
+anchor is before 2024, the latest as-of figure (CNC, March 2025) is the right-hand anchor at its fractional
+date. The anchors mix statistical scopes, and so do the panels.
+
+Pilot panel, 2015-2018: the published yearly totals are allocated one project at a time with tier weights
+under every published constraint (``pilot_violations``); a draw breaking one is redrawn from the same
+generator. Zero cells are omitted except six that carry information: Gansu, Jilin and Qinghai before 2017.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import yaml
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+YEARS = tuple(range(2015, 2025))
+SEEDS = {"cnc_rate": 20151, "design_tool_penetration": 20152, "pilot_projects": 20153}
+CNC_CSV = "province_cnc_rate_2015_2024.csv"
+DESIGN_XLSX = "province_design_tool_penetration_2015_2024.xlsx"
+PILOT_CSV = "pilot_projects_province.csv"
+STAMP = (2025, 1, 1, 0, 0, 0)  # document times and zip-entry times of the XLSX
+# Yearbook text uses full-width punctuation; written here in ASCII and translated, to keep the source plain.
+_FULL_WIDTH = str.maketrans({":": "\uff1a", ",": "\uff0c", ";": "\uff1b", "(": "\uff08", ")": "\uff09"})
+TEXT = {k: v.translate(_FULL_WIDTH) for k, v in {
+    "cnc_rate": "表3-2 各地区关键工序数控化率(2015—2024年,示意数据)",
+    "design_tool_penetration": "表3-3 各地区数字化研发设计工具普及率(2015—2024年,示意数据)",
+    "unit": "单位:%",
+    "note": "注:本表为示意数据(illustrative),由 pipelines/illustrative.py 生成,非官方统计。",
+    "origin": "资料来源:按工业和信息化部等公布的全国数值校准生成的示意数据;各地区数值并非官方统计。",
+}.items()}
+LONG_HEADER = "indicator,region,year,value,breakdown,source,status,as_of,scope,note".split(",")
+NON_MAINLAND = {"710000", "810000", "820000"}
+
+TIERS = {  # every other mainland province is "middle"
+    "leader": {"110000", "310000", "320000", "330000", "370000", "440000"},
+    "strong": {"120000", "130000", "210000", "340000", "350000", "410000", "420000", "430000", "500000",
+               "510000", "610000"},
+    "west": {"540000", "620000", "630000", "650000"},
+}
+TIER_OF = {code: tier for tier, codes in TIERS.items() for code in codes}
+TIER_OFFSETS = {"leader": (7.0, 11.0), "strong": (1.0, 5.0), "middle": (-6.0, -2.0), "west": (-15.0, -10.0)}
+
+PILOT_TOTALS = {2015: 46, 2016: 63, 2017: 97, 2018: 99}
+PILOT_2015_PROVINCES = 21
+PILOT_2018_REPORTED = {"370000": 11, "330000": 8, "320000": 7, "430000": 7, "340000": 7}
+PILOT_LEADERS = {"370000", "330000", "440000", "320000", "340000"}  # >= 18 projects each over 2015-2018
+PILOT_SINGLES = {"460000", "220000", "630000", "540000"}  # exactly 1 project each over 2015-2018
+FIRST_IN_2017 = {"620000", "220000", "630000"}
+GAINED_4_IN_2017 = {"330000", "320000", "340000", "410000", "430000", "440000"}
+PILOT_MAX_PER_YEAR = 15  # each province could recommend at most 15 projects
+PILOT_OTHERS_MAX_2018 = 6  # below the smallest count the 2018 notice singles out (7)
+PILOT_SCOPE = "国家级智能制造试点示范项目"
+
+
+@dataclass(frozen=True, order=True)  # ordered by code first
+class Province:
+    code: str
+    name_zh: str
+    short_zh: str
+
+
+def load_provinces(root: Path = ROOT) -> list[Province]:
+    """The 31 mainland provinces of config/regions.yaml, in code order."""
+    regions = yaml.safe_load((root / "config" / "regions.yaml").read_text(encoding="utf-8"))
+    keep = [r for r in regions if r["level"] == "province" and r["region_code"] not in NON_MAINLAND]
+    return sorted(Province(r["region_code"], r["name_zh"], r["short_zh"]) for r in keep)
+
+
+def national_by_year(indicator: str, root: Path = ROOT) -> dict[int, float]:
+    """National value for each panel year, interpolated as the module docstring describes."""
+    with (root / "data" / "raw" / "national_rates.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["indicator"] == indicator and r["region"] == "100000"]
+    anchors = {float(r["year"]): float(r["value"]) for r in rows if not r["as_of"]}
+    last = max(anchors)
+    for r in (r for r in rows if r["as_of"]):
+        d = date.fromisoformat(r["as_of"])
+        if (t := d.year - 1 + d.month / 12) > last:  # the year-end of y sits at t = y
+            anchors[t] = float(r["value"])
+    if max(anchors) < YEARS[-1] or min(anchors) > YEARS[0]:
+        raise ValueError(f"national {indicator} series does not cover {YEARS[0]} to {YEARS[-1]}")
+    ts = sorted(anchors)
+    values = np.interp(YEARS, ts, [anchors[t] for t in ts])
+    return dict(zip(YEARS, values.tolist(), strict=True))
+
+
+def rate_panel(provinces: list[Province], national: dict[int, float], seed: int) -> list[list[float]]:
+    """One row of ten one-decimal values per province; the province mean tracks the national value."""
+    rng = np.random.default_rng(seed)
+    low, high = np.array([TIER_OFFSETS[TIER_OF.get(p.code, "middle")] for p in provinces]).T
+    shifts = rng.uniform(low, high)[:, None] + rng.normal(0.0, 0.4, size=(len(provinces), len(YEARS)))
+    shifts -= shifts.mean(axis=0)
+    values = np.array([national[y] for y in YEARS])[None, :] + shifts
+    if not ((values > 0) & (values < 100)).all():
+        raise ValueError("illustrative rate left the open interval (0, 100); adjust TIER_OFFSETS")
+    return [[float(f"{v:.1f}") for v in row] for row in values]
+
+
+def write_rate_csv(path: Path, provinces: list[Province], panel: list[list[float]]) -> None:
+    """A GBK yearbook CSV: title, unit line, header 地区,2015年…, province rows, note lines."""
+    body = [",".join([p.short_zh, *(f"{v:.1f}" for v in r)]) for p, r in zip(provinces, panel, strict=True)]
+    header = ",".join(["地区", *(f"{y}年" for y in YEARS)])
+    lines = [TEXT["cnc_rate"], TEXT["unit"], header, *body, TEXT["note"], TEXT["origin"]]
+    path.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+
+
+def write_rate_xlsx(path: Path, provinces: list[Province], panel: list[list[float]]) -> None:
+    """The same yearbook shape as an XLSX sheet, with fixed document times and zip timestamps."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "表3-3"
+    for line in ([TEXT["design_tool_penetration"]], [TEXT["unit"]], ["地区", *YEARS]):
+        sheet.append(line)
+    for p, row in zip(provinces, panel, strict=True):
+        sheet.append([p.name_zh, *row])
+        for cell in sheet[sheet.max_row][1:]:
+            cell.number_format = "0.0"
+    sheet.append([TEXT["note"]])
+    sheet.append([TEXT["origin"]])
+    book.properties.creator = "pipelines/illustrative.py"
+    book.properties.title = "Illustrative data, not official statistics"
+    book.properties.created = book.properties.modified = datetime(*STAMP)
+    raw = io.BytesIO()
+    ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()  # save() would stamp "now"
+    stable = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():  # zip entries otherwise carry the current time
+            dst.writestr(zipfile.ZipInfo(name, STAMP), src.read(name), zipfile.ZIP_DEFLATED)
+    path.write_bytes(stable.getvalue())
+
+
+def _pilot_draw(codes: list[str], rng: np.random.Generator) -> dict[tuple[str, int], int]:
+    strong = TIERS["strong"] | TIERS["leader"]
+    weight = {c: 6.0 if c in PILOT_LEADERS else 2.0 if c in strong else 1.0 for c in codes}
+    single_year = {"220000": 2017, "630000": 2017}
+    single_year |= {c: int(rng.choice(list(PILOT_TOTALS))) for c in sorted(PILOT_SINGLES - set(single_year))}
+
+    def active(year: int) -> list[str]:
+        late = FIRST_IN_2017 if year < 2017 else set()
+        return [c for c in codes if single_year.get(c, year) == year and c not in late]
+
+    forced = [c for c in active(2015) if c in PILOT_LEADERS or single_year.get(c) == 2015]
+    rest = [c for c in active(2015) if c not in forced]
+    p = np.array([weight[c] for c in rest])
+    drawn = rng.choice(len(rest), size=PILOT_2015_PROVINCES - len(forced), replace=False, p=p / p.sum())
+    first_batch = set(forced) | {rest[i] for i in drawn}
+    panel: dict[tuple[str, int], int] = {}
+    for year, total in PILOT_TOTALS.items():
+        fixed = PILOT_2018_REPORTED if year == 2018 else {}
+        free = [c for c in active(year) if c not in fixed and (year > 2015 or c in first_batch)]
+        counts = {c: 4 if year == 2017 and c in GAINED_4_IN_2017 else 1 for c in free} | fixed
+        cap = {c: 1 if c in PILOT_SINGLES else PILOT_OTHERS_MAX_2018 if year == 2018 else PILOT_MAX_PER_YEAR
+               for c in free}
+        for _ in range(total - sum(counts.values())):
+            open_ = [c for c in free if counts[c] < cap[c]]
+            w = np.array([weight[c] for c in open_])
+            counts[open_[rng.choice(len(open_), p=w / w.sum())]] += 1
+        panel |= {(c, year): n for c, n in counts.items()}
+    return panel
+
+
+def pilot_violations(panel: dict[tuple[str, int], int], codes: list[str]) -> list[str]:
+    """Names of the published constraints the panel breaks. "Others 2 to 17": seed 001 names the four
+    provinces with the fewest projects (1 each) and the five with at least 18, so all others lie between."""
+    def total(code: str) -> int:
+        return sum(panel.get((code, y), 0) for y in PILOT_TOTALS)
+
+    checks = {
+        "yearly totals": all(sum(panel.get((c, y), 0) for c in codes) == n for y, n in PILOT_TOTALS.items()),
+        "21 provinces in 2015": sum(panel.get((c, 2015), 0) > 0 for c in codes) == PILOT_2015_PROVINCES,
+        "2018 notice cells": all(panel.get((c, 2018)) == n for c, n in PILOT_2018_REPORTED.items()),
+        "leaders ≥ 18": all(total(c) >= 18 for c in PILOT_LEADERS),
+        "singles = 1": all(total(c) == 1 for c in PILOT_SINGLES),
+        "others 2 to 17": all(2 <= total(c) <= 17 for c in codes if c not in PILOT_LEADERS | PILOT_SINGLES),
+        "first in 2017": all(panel.get((c, y), 0) == 0 for c in FIRST_IN_2017 for y in (2015, 2016))
+        and all(panel.get((c, 2017), 0) > 0 for c in FIRST_IN_2017),
+        "gained ≥ 4 in 2017": all(panel.get((c, 2017), 0) >= 4 for c in GAINED_4_IN_2017),
+        "≤ 15 a year": all(n <= PILOT_MAX_PER_YEAR for n in panel.values()),
+    }
+    return [name for name, ok in checks.items() if not ok]
+
+
+def pilot_panel(codes: list[str], seed: int, attempts: int = 1000) -> dict[tuple[str, int], int]:
+    """Projects per (province code, year), the first draw from ``seed`` that meets every constraint."""
+    rng = np.random.default_rng(seed)
+    for _ in range(attempts):
+        panel = _pilot_draw(codes, rng)
+        if not pilot_violations(panel, codes):
+            return panel
+    raise RuntimeError(f"no pilot panel met every constraint in {attempts} draws (seed {seed})")
+
+
+def write_pilot_csv(path: Path, panel: dict[tuple[str, int], int]) -> None:
+    """Long layout; only the five 2018 notice cells are ``reported``."""
+    zeros = {(c, y): 0 for c in FIRST_IN_2017 for y in (2015, 2016)}
+    cells = {k: n for k, n in panel.items() if n > 0} | zeros
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(LONG_HEADER)
+        for (code, year), n in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            if year == 2018 and code in PILOT_2018_REPORTED:
+                source, status, note = "miit_pilot_2018_notice", "reported", "2018 batch, public notice"
+            else:
+                source, status = "illustrative_pilot_panel", "illustrative"
+                note = "generated value, not official" if n else "0: first project came in the 2017 batch"
+            out.writerow(["pilot_projects", code, year, n, "", source, status, "", PILOT_SCOPE, note])
+
+
+def generate(out_dir: Path, root: Path = ROOT) -> list[Path]:
+    """Write the three illustrative files into ``out_dir``; inputs are read from ``root``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    provinces = load_provinces(root)
+    for name, indicator, write in ((CNC_CSV, "cnc_rate", write_rate_csv),
+                                   (DESIGN_XLSX, "design_tool_penetration", write_rate_xlsx)):
+        national = national_by_year(indicator, root)
+        write(out_dir / name, provinces, rate_panel(provinces, national, SEEDS[indicator]))
+    write_pilot_csv(out_dir / PILOT_CSV, pilot_panel([p.code for p in provinces], SEEDS["pilot_projects"]))
+    return [out_dir / name for name in (CNC_CSV, DESIGN_XLSX, PILOT_CSV)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Regenerate the illustrative province panels.")
+    parser.add_argument("--out", type=Path, default=ROOT / "data" / "raw", help="default: data/raw")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for path in generate(args.out):
+        logger.info("wrote %s", path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
