@@ -18,7 +18,7 @@ MAX_LISTED_REJECTIONS = 50
 
 
 def _print_report(report: IngestReport, *, verbose: bool = True) -> None:
-    print(f"{report.file}: {report.layout} layout, {report.encoding or 'binary table'}, run {report.run_id}"
+    print(f"{report.file}: {report.layout} layout, {report.file_format}{f' ({report.encoding})' if report.encoding else ''}, run {report.run_id}"
           + (f", indicator {report.indicator_id}" if report.indicator_id else ""))
     if verbose:
         for rej in report.rejections[:MAX_LISTED_REJECTIONS]:

@@ -2,19 +2,18 @@
 
 Why: no verifiable source publishes the key-process CNC rate or the design-tool penetration by province, nor
 a province-by-year table of the 2015-2018 pilot projects, yet the yearbook readers (GBK CSV, XLSX) and the
-dashboard maps need such panels. These are generated, labelled ``illustrative`` in file notes, status and
-source, and reproducible (fixed seeds, sorted rows, fixed XLSX times): regenerating changes no byte.
+maps need such panels. These are generated, labelled ``illustrative`` (notes, status, source) and
+reproducible (fixed seeds, sorted rows, fixed XLSX times): regenerating changes no byte.
 
-Rate panels, 2015-2024: province = national value + fixed tier offset (coastal leaders high, western
-provinces low) + small noise, re-centred each year so the 31-province mean equals the national value before
-rounding to one decimal. National values come from data/raw/national_rates.csv: year-end rows (as_of empty)
-are anchors; other years are interpolated linearly between neighbouring anchors; where the last year-end
-anchor is before 2024, the latest as-of figure (CNC, March 2025) is the right-hand anchor at its fractional
-date. The anchors mix statistical scopes, and so do the panels.
+Rate panels, 2015-2024: national value + fixed tier offset (coastal leaders high, west low) + small noise,
+re-centred yearly so the 31-province mean equals the national value before rounding. National values: the
+year-end rows of data/raw/national_rates.csv are anchors, other years are linearly interpolated, and when no
+year-end figure covers 2024 the latest as-of figure (CNC, March 2025) is the right-hand anchor at its
+fractional date. The anchors mix statistical scopes, and so do the panels.
 
-Pilot panel, 2015-2018: the published yearly totals are allocated one project at a time with tier weights
-under every published constraint (``pilot_violations``); a draw breaking one is redrawn from the same
-generator. Zero cells are omitted except six that carry information: Gansu, Jilin and Qinghai before 2017.
+Pilot panel, 2015-2018: the published yearly totals are allocated project by project with tier weights; a
+draw breaking any published constraint (``pilot_violations``) is redrawn from the same generator. Zero cells
+are omitted except six that carry information: Gansu, Jilin and Qinghai before their first projects in 2017.
 """
 
 from __future__ import annotations
@@ -52,7 +51,6 @@ TEXT = {k: v.translate(_FULL_WIDTH) for k, v in {
     "origin": "资料来源:按工业和信息化部等公布的全国数值校准生成的示意数据;各地区数值并非官方统计。",
 }.items()}
 LONG_HEADER = "indicator,region,year,value,breakdown,source,status,as_of,scope,note".split(",")
-NON_MAINLAND = {"710000", "810000", "820000"}
 
 TIERS = {  # every other mainland province is "middle"
     "leader": {"110000", "310000", "320000", "330000", "370000", "440000"},
@@ -71,7 +69,7 @@ PILOT_SINGLES = {"460000", "220000", "630000", "540000"}  # exactly 1 project ea
 FIRST_IN_2017 = {"620000", "220000", "630000"}
 GAINED_4_IN_2017 = {"330000", "320000", "340000", "410000", "430000", "440000"}
 PILOT_MAX_PER_YEAR = 15  # each province could recommend at most 15 projects
-PILOT_OTHERS_MAX_2018 = 6  # below the smallest count the 2018 notice singles out (7)
+PILOT_OTHERS_MAX_2018 = 6  # below the smallest count the 2018 notice names (7)
 PILOT_SCOPE = "国家级智能制造试点示范项目"
 
 
@@ -83,9 +81,9 @@ class Province:
 
 
 def load_provinces(root: Path = ROOT) -> list[Province]:
-    """The 31 mainland provinces of config/regions.yaml, in code order."""
+    """The 31 mainland provinces of config/regions.yaml (those NBS classifies into macro-regions)."""
     regions = yaml.safe_load((root / "config" / "regions.yaml").read_text(encoding="utf-8"))
-    keep = [r for r in regions if r["level"] == "province" and r["region_code"] not in NON_MAINLAND]
+    keep = [r for r in regions if r["level"] == "province" and r["macro_region"]]
     return sorted(Province(r["region_code"], r["name_zh"], r["short_zh"]) for r in keep)
 
 
@@ -137,8 +135,8 @@ def write_rate_xlsx(path: Path, provinces: list[Province], panel: list[list[floa
         sheet.append([p.name_zh, *row])
         for cell in sheet[sheet.max_row][1:]:
             cell.number_format = "0.0"
-    sheet.append([TEXT["note"]])
-    sheet.append([TEXT["origin"]])
+    for line in (TEXT["note"], TEXT["origin"]):
+        sheet.append([line])
     book.properties.creator = "pipelines/illustrative.py"
     book.properties.title = "Illustrative data, not official statistics"
     book.properties.created = book.properties.modified = datetime(*STAMP)
@@ -152,8 +150,8 @@ def write_rate_xlsx(path: Path, provinces: list[Province], panel: list[list[floa
 
 
 def _pilot_draw(codes: list[str], rng: np.random.Generator) -> dict[tuple[str, int], int]:
-    strong = TIERS["strong"] | TIERS["leader"]
-    weight = {c: 6.0 if c in PILOT_LEADERS else 2.0 if c in strong else 1.0 for c in codes}
+    weight = {c: 6.0 if c in PILOT_LEADERS else 1.0 if TIER_OF.get(c, "middle") in ("middle", "west") else 2.0
+              for c in codes}
     single_year = {"220000": 2017, "630000": 2017}
     single_year |= {c: int(rng.choice(list(PILOT_TOTALS))) for c in sorted(PILOT_SINGLES - set(single_year))}
 
@@ -182,8 +180,7 @@ def _pilot_draw(codes: list[str], rng: np.random.Generator) -> dict[tuple[str, i
 
 
 def pilot_violations(panel: dict[tuple[str, int], int], codes: list[str]) -> list[str]:
-    """Names of the published constraints the panel breaks. "Others 2 to 17": seed 001 names the four
-    provinces with the fewest projects (1 each) and the five with at least 18, so all others lie between."""
+    """Names of the published constraints the panel breaks (others lie between seed 001's extremes)."""
     def total(code: str) -> int:
         return sum(panel.get((code, y), 0) for y in PILOT_TOTALS)
 
@@ -214,8 +211,7 @@ def pilot_panel(codes: list[str], seed: int, attempts: int = 1000) -> dict[tuple
 
 def write_pilot_csv(path: Path, panel: dict[tuple[str, int], int]) -> None:
     """Long layout; only the five 2018 notice cells are ``reported``."""
-    zeros = {(c, y): 0 for c in FIRST_IN_2017 for y in (2015, 2016)}
-    cells = {k: n for k, n in panel.items() if n > 0} | zeros
+    cells = {k: n for k, n in panel.items() if n} | {(c, y): 0 for c in FIRST_IN_2017 for y in (2015, 2016)}
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(LONG_HEADER)
@@ -243,9 +239,8 @@ def generate(out_dir: Path, root: Path = ROOT) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Regenerate the illustrative province panels.")
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "raw", help="default: data/raw")
-    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for path in generate(args.out):
+    for path in generate(parser.parse_args(argv).out):
         logger.info("wrote %s", path)
     return 0
 

@@ -25,6 +25,7 @@ class IngestReport:
     file: Path
     run_id: int
     layout: str
+    file_format: str
     encoding: str | None
     indicator_id: str | None
     read: int
@@ -90,7 +91,7 @@ def ingest_into(writer: Writer, path: Path, *, indicator: str | None = None, sou
     writer.insert_rejections(run_id, parsed.rejections)
     writer.merge(to_load, run_id)
     return IngestReport(
-        file=path, run_id=run_id, layout=parsed.layout, encoding=table.encoding, indicator_id=parsed.indicator_id,
+        file=path, run_id=run_id, layout=parsed.layout, file_format=table.file_format, encoding=table.encoding, indicator_id=parsed.indicator_id,
         read=parsed.read, loaded=loaded, revised=int((labels == "changed").sum()), rejected=rejected,
         skipped=skipped, rejections=parsed.rejections, skip_reasons=skip_reasons,
     )

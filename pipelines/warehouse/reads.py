@@ -100,6 +100,13 @@ class Warehouse:
         return self.query("SELECT built_at, code_version, duckdb_version, schema_version FROM build_info")
 
     # -- series for charts ---------------------------------------------------------------------------
+    @staticmethod
+    def _dates(df: pd.DataFrame, column: str) -> pd.DataFrame:
+        """DATE columns as ``datetime.date`` or None: pandas would turn them into nanosecond timestamps."""
+        df[column] = pd.Series([d.date() if pd.notna(d) else None for d in df[column]], index=df.index,
+                               dtype=object)
+        return df
+
     def series(self, indicator_id: str, region_codes: list[str] | None = None, *, year: int | None = None,
                include_illustrative: bool = True) -> pd.DataFrame:
         """One value per region and year of a plain (no-breakdown) series.
@@ -107,7 +114,7 @@ class Warehouse:
         Where a year has several figures, a non-illustrative one beats an illustrative one, then the latest
         ``as_of`` wins (no ``as_of`` means year-end), so a September figure yields to the year-end one.
         """
-        return self.query("""
+        return self._dates(self.query("""
             SELECT o.region_code, r.name_zh, r.short_zh, r.name_en, o.year, o.value, o.as_of, o.status,
                    o.source_id, s.title AS source_title, s.locator AS source_locator, s.kind AS source_kind,
                    o.scope, o.note
@@ -124,7 +131,7 @@ class Warehouse:
                          o.status = 'estimated', o.source_id) = 1
             ORDER BY o.region_code, o.year
         """, {"indicator": indicator_id, "regions": region_codes, "year": year,
-              "illustrative": include_illustrative})
+              "illustrative": include_illustrative}), "as_of")
 
     def years(self, indicator_id: str, *, provinces_only: bool = False) -> list[int]:
         df = self.query("""

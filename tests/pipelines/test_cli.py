@@ -82,7 +82,7 @@ def test_long_file_values_land_with_codes_and_the_file_as_source(empty_warehouse
 
 def test_wide_gbk_yearbook_takes_its_indicator_from_the_title(empty_warehouse: Path) -> None:
     result = run_cli("ingest", FIXTURES / "wide_gbk.csv", "--db", empty_warehouse, "--status", "illustrative")
-    assert "wide layout, gbk" in result.stdout
+    assert "wide layout, csv (gbk)" in result.stdout
     assert sql(empty_warehouse, "SELECT DISTINCT indicator_id, status FROM observations") == [
         ("cnc_rate", "illustrative")]
     assert sql(empty_warehouse, "SELECT value FROM observations WHERE region_code = '150000' ORDER BY year") == [

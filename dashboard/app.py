@@ -1,0 +1,47 @@
+"""The Dash app: a thin shell (navigation, URL sync) around the pages in ``dashboard/pages``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import ClientsideFunction, Input, Output, dcc, html
+
+from dashboard import data, ids
+from dashboard.i18n import t
+
+PAGES_DIR = Path(__file__).with_name("pages")
+NAV_ITEMS = ((ids.NAV_BOARD, "nav.board", "/"), (ids.NAV_MAP, "nav.map", "/map"),
+             (ids.NAV_TRENDS, "nav.trends", "/trends"))
+
+
+def _shell() -> html.Div:
+    nav = html.Nav([
+        html.A([html.Span("智", className="logo-mark"), html.Span(t("app.title"), className="brand-name")],
+               href="/", className="brand"),
+        html.Div([dcc.Link(t(key), id=nav_id, href=href, className="nav-link") for nav_id, key, href in NAV_ITEMS],
+                 className="nav-links"),
+    ], id=ids.NAV, className="navbar")
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        dcc.Store(id=ids.STATE),
+        nav,
+        html.Main(dash.page_container, className="page"),
+    ])
+
+
+def create_app(db: Path | None = None) -> dash.Dash:
+    if db is not None:
+        data.use(db)
+    app = dash.Dash(
+        __name__, use_pages=True, pages_folder=str(PAGES_DIR), compress=True, title=t("app.title"),
+        update_title=None, serve_locally=True,
+    )
+    app.layout = _shell()
+    # URL ← page state (replaceState: the router does not re-render) and nav links keep the indicator.
+    app.clientside_callback(
+        ClientsideFunction(namespace="imm", function_name="syncUrl"),
+        [Output(nav_id, "href") for nav_id, _, _ in NAV_ITEMS],
+        Input(ids.URL, "href"), Input(ids.STATE, "data"),
+    )
+    return app

@@ -1,0 +1,46 @@
+"""Small layout pieces every page shares: page header, source line, illustrative badge, status badge, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dash import dcc, html
+
+from dashboard.figures.theme import STATUS_COLORS
+from dashboard.i18n import t
+
+
+def page_header(title_key: str, *controls: object) -> html.Div:
+    return html.Div([html.H1(t(title_key), className="page-title"), html.Div(list(controls), className="controls")],
+                    className="page-header")
+
+
+def illustrative_badge() -> html.Span:
+    return html.Span(t("badge.illustrative"), className="badge badge-illustrative", title=t("badge.illustrative.help"))
+
+
+def status_badge(status: str) -> html.Span:
+    return html.Span(t(f"status.{status}"), className="badge badge-status",
+                     style={"backgroundColor": STATUS_COLORS[status]}, **{"data-status": status})
+
+
+def source_line(titles: Iterable[str], *, illustrative: bool) -> html.Div:
+    """Every chart says where its numbers come from, and flags generated values."""
+    unique = list(dict.fromkeys(x for x in titles if x))
+    label = t("sources") if len(unique) > 1 else t("source")
+    parts: list[object] = [html.Span(f"{label}: ", className="source-label"), "；".join(unique) or "—"]
+    if illustrative:
+        parts = [illustrative_badge(), " ", *parts]
+    return html.Div(parts, className="source-line")
+
+
+def warehouse_missing(detail: str) -> html.Div:
+    return html.Div([
+        html.H2(t("error.no_warehouse.title")),
+        dcc.Markdown(t("error.no_warehouse.body")),
+        html.Pre(detail, className="error-detail"),
+    ], className="error-panel", role="alert")
+
+
+def labelled(label_key: str, control: object) -> html.Label:
+    return html.Label([html.Span(t(label_key), className="control-label"), control], className="control")

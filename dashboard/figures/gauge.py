@@ -1,0 +1,43 @@
+"""A gauge of the latest value against its target, the target marked as a threshold line."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+
+from dashboard.figures.theme import ACCENT, GRID, INK, base_layout
+
+
+def gauge_range(value: float | None, target: float, value_kind: str) -> tuple[float, float]:
+    """Shares run 0–100; other kinds get room around both the value and the target, zero included."""
+    if value_kind == "share":
+        return 0.0, 100.0
+    values = [0.0, target] + ([value] if value is not None else [])
+    lo, hi = min(values), max(values)
+    pad = 0.2 * (hi - lo or abs(target) or 1.0)
+    return (lo - pad if lo < 0 else 0.0), (hi + pad if hi > 0 else 0.0)
+
+
+def target_gauge(value: float | None, target: float, *, unit: str, value_kind: str, color: str = ACCENT) -> go.Figure:
+    """Gauge figure; ``value`` None draws an empty gauge with the target still marked."""
+    lo, hi = gauge_range(value, target, value_kind)
+    suffix = "%" if unit == "%" else ""
+    shown = value if value is not None and math.isfinite(value) else None
+    indicator = go.Indicator(
+        mode="gauge+number" if shown is not None else "gauge",
+        value=shown if shown is not None else lo,
+        number={"suffix": suffix, "font": {"size": 34, "color": INK}, "valueformat": ",.4~g"},
+        gauge={
+            "shape": "angular",
+            "axis": {"range": [lo, hi], "tickwidth": 1, "tickcolor": GRID, "nticks": 5,
+                     "tickfont": {"size": 11}},
+            "bar": {"color": color if shown is not None else "rgba(0,0,0,0)", "thickness": 0.6},
+            "bgcolor": "white",
+            "borderwidth": 0,
+            "steps": [{"range": [lo, hi], "color": "#f1f3f6"}],
+            "threshold": {"line": {"color": INK, "width": 3}, "thickness": 0.9, "value": target},
+        },
+        domain={"x": [0, 1], "y": [0, 1]},
+    )
+    return go.Figure(indicator, base_layout(height=170, margin={"l": 24, "r": 24, "t": 16, "b": 0}))

@@ -1,0 +1,382 @@
+"""Province choropleth of one indicator-year: a pure ``DataFrame -> go.Figure`` function and its patches.
+
+Trace layout (fixed, so a year change can be a ``dash.Patch`` of data arrays only; see ``map_updates``):
+
+====== ============= ============================================================================
+index  subplot       trace
+====== ============= ============================================================================
+0      geo (main)    no-data layer: grey fill; ``z`` is 0 where the value is missing, None elsewhere
+1      geo (main)    values: ``z`` (None = missing) and ``customdata``, coloured via ``layout.coloraxis``
+2      geo (main)    highlight outline: ``z`` is 1 for highlighted codes, None elsewhere; transparent fill
+3      geo (main)    maritime line (static Scattergeo)
+4      geo (main)    legend key for the highlight (an empty line trace: choropleth swatches show no outline)
+5–8    geo2 (inset)  traces 0–3 again for the South China Sea inset (only when ``inset`` is given)
+====== ============= ============================================================================
+
+Every choropleth trace has ``locations`` = the geometry's feature ids in file order, so all ``z`` and
+``customdata`` arrays are aligned the same way and the inset traces take the very same arrays.
+The geometry lives only in each trace's ``geojson``; patches never resend it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.theme import INK, MUTED, base_layout
+
+Direction = Literal["higher", "lower"]
+
+NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE, MARITIME_TRACE, HIGHLIGHT_KEY_TRACE = 0, 1, 2, 3, 4
+INSET_OFFSET = 5
+
+DEFAULT_LABELS: Mapping[str, str] = {
+    "no_data": "No data",
+    "rank": "Rank",
+    "source": "Source",
+    "illustrative": "Illustrative value",
+    "highlight": "Target met",
+    "inset": "South China Sea Islands",
+}
+
+# Single-hue sequential blues (ColorBrewer, colour-blind safe), without the two near-white steps so the
+# lowest value stays darker than the no-data grey; "darker = better" once reversed for lower-is-better.
+COLORSCALE: Sequence[str] = (
+    "rgb(198,219,239)",
+    "rgb(158,202,225)",
+    "rgb(107,174,214)",
+    "rgb(66,146,198)",
+    "rgb(33,113,181)",
+    "rgb(8,81,156)",
+    "rgb(8,48,107)",
+)
+NO_DATA_COLOR = "rgb(232,232,232)"
+BORDER_COLOR = "rgb(255,255,255)"
+HIGHLIGHT_COLOR = "rgb(230,97,1)"
+MARITIME_COLOR = "rgb(90,90,90)"
+INSET_LINE_COLOR = "rgb(140,140,140)"
+_TRANSPARENT = "rgba(0,0,0,0)"
+_NAME_LINE = "<b>%{customdata[0]}</b> · %{customdata[1]}"  # name_zh · name_en, first row of every hover
+
+# Main frame: mainland, Hainan Island and Taiwan; the South China Sea islands are in the inset.
+MAIN_LON_RANGE = (73.0, 135.5)
+MAIN_LAT_RANGE = (17.6, 53.8)
+# Albers equal-area conic with China's usual standard parallels: areas compare honestly in a choropleth
+# and the outline looks like the one readers know from Chinese published maps.
+MAIN_PROJECTION = {"type": "conic equal area", "parallels": [25, 47], "rotation": {"lon": 105}}
+INSET_DOMAIN = {"x": (0.82, 0.995), "y": (0.0, 0.34)}
+
+
+def graph_config(topojson_url: str = "/assets/topojson/") -> dict[str, Any]:
+    """plotly config for this figure: the local topology stub keeps plotly.js off its CDN."""
+    return {"topojsonURL": topojson_url, "scrollZoom": False, "displaylogo": False, "displayModeBar": False}
+
+
+def province_map(
+    df: pd.DataFrame,
+    geometry: Mapping[str, Any],
+    *,
+    unit: str,
+    direction: Direction = "higher",
+    labels: Mapping[str, str] | None = None,
+    maritime: Mapping[str, Any] | None = None,
+    inset: Mapping[str, Any] | None = None,
+    highlight: Collection[str] = (),
+    value_format: str = ",.4~r",
+) -> go.Figure:
+    """Choropleth of ``df.value`` by ``df.region_code`` over ``geometry`` (a FeatureCollection, id = code).
+
+    ``df`` columns: region_code (str, required), value (float, NaN/NA = no data), name_zh, name_en,
+    rank (Int), source (str), illustrative (bool); codes absent from the geometry (e.g. the national
+    100000 row) are ignored. Provinces without a value are drawn grey, never as zero. ``maritime`` is the
+    line Feature, ``inset`` the South China Sea FeatureCollection (with a ``bbox``); ``highlight`` codes
+    get an outline. ``value_format`` is a d3-format for the hover value. See the module docstring for
+    the trace indices that :func:`map_updates` patches.
+    """
+    text = {**DEFAULT_LABELS, **(labels or {})}
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r}")
+    codes = [str(feature["id"]) for feature in geometry["features"]]
+    context = _Context(
+        codes=codes,
+        names=_feature_names(geometry),
+        updates=map_updates(df, codes, labels=text, highlight=highlight, inset=inset is not None),
+        text=text,
+        unit=unit,
+        value_format=value_format,
+        maritime=_line_lonlat(maritime),
+    )
+    fig = go.Figure()
+    _add_geo_traces(fig, context, geometry, main=True)
+    if inset is not None:
+        if not {str(feature["id"]) for feature in inset["features"]} <= set(codes):
+            raise ValueError("inset features must be a subset of the main geometry's features")
+        # Same locations (and so the same patch arrays) as the main map; codes the inset lacks are skipped.
+        _add_geo_traces(fig, context, inset, main=False)
+    fig.update_layout(base_layout(**_layout(unit, direction, inset, text)))
+    return fig
+
+
+def map_updates(
+    df: pd.DataFrame,
+    locations: Sequence[str],
+    *,
+    labels: Mapping[str, str] | None = None,
+    highlight: Collection[str] = (),
+    inset: bool = True,
+) -> dict[int, dict[str, Any]]:
+    """Per-trace data arrays for ``df``: ``{trace_index: {property: array}}``, for the figure and patches.
+
+    A year change is ``for i, props in map_updates(...).items(): patch["data"][i].update(props)`` with the
+    same ``locations`` (the geometry's feature ids) the figure was built with; missing values are None.
+    """
+    text = {**DEFAULT_LABELS, **(labels or {})}
+    frame = _align(df, locations)
+    values = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
+    present = ~np.isnan(values)
+    z = [float(v) if ok else None for v, ok in zip(values, present, strict=True)]
+    n_ranked = int(present.sum())
+    customdata = [
+        [row.name_zh, row.name_en, _rank_text(row.rank, n_ranked), row.source, _badge(row.illustrative, text)]
+        for row in frame.itertuples(index=False)
+    ]
+    marked = set(highlight)
+    main = {
+        NO_DATA_TRACE: {"z": [None if ok else 0 for ok in present], "showlegend": bool((~present).any())},
+        VALUE_TRACE: {"z": z, "customdata": customdata},
+        HIGHLIGHT_TRACE: {"z": [1 if code in marked else None for code in locations]},
+        HIGHLIGHT_KEY_TRACE: {"showlegend": bool(marked & set(locations))},
+    }
+    updates = dict(main)
+    if inset:
+        for index in (NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE):
+            updates[index + INSET_OFFSET] = {k: v for k, v in main[index].items() if k != "showlegend"}
+    return updates
+
+
+def _align(df: pd.DataFrame, locations: Sequence[str]) -> pd.DataFrame:
+    """One row per location in ``locations`` order; optional columns filled with neutral defaults."""
+    if "region_code" not in df.columns or "value" not in df.columns:
+        raise ValueError(f"province_map needs columns region_code and value, got {list(df.columns)}")
+    codes = df["region_code"].astype(str)
+    if codes.duplicated().any():
+        raise ValueError(f"duplicate region_code rows: {sorted(set(codes[codes.duplicated()]))}")
+    frame = df.assign(region_code=codes).set_index("region_code").reindex(list(locations))
+    defaults: dict[str, Any] = {
+        "name_zh": "",
+        "name_en": "",
+        "rank": pd.NA,
+        "source": "",
+        "illustrative": False,
+    }
+    columns = {}
+    for column, default in defaults.items():
+        series = frame[column] if column in frame.columns else pd.Series(default, index=frame.index)
+        columns[column] = series.astype(object).where(series.notna(), default)
+    return pd.DataFrame({"value": frame["value"].astype("Float64"), **columns}, index=frame.index)
+
+
+def _rank_text(rank: Any, n_ranked: int) -> str:
+    return "–" if pd.isna(rank) else f"{int(rank)} / {n_ranked}"
+
+
+def _badge(illustrative: object, text: Mapping[str, str]) -> str:
+    return f"<br><i>{text['illustrative']}</i>" if bool(illustrative) else ""
+
+
+def _feature_names(geometry: Mapping[str, Any]) -> list[list[str]]:
+    return [
+        [str(f["properties"].get("name_zh", f["id"])), str(f["properties"].get("name_en", ""))]
+        for f in geometry["features"]
+    ]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the main map and the inset share: locations, hover text and the per-trace arrays."""
+
+    codes: Sequence[str]
+    names: Sequence[Sequence[str]]
+    updates: Mapping[int, Mapping[str, Any]]
+    text: Mapping[str, str]
+    unit: str
+    value_format: str
+    maritime: tuple[list[float | None], list[float | None]]
+
+
+def _add_geo_traces(fig: go.Figure, context: _Context, geometry: Mapping[str, Any], *, main: bool) -> None:
+    """Append traces 0–4 (main) or 5–8 (inset) in the order the module docstring documents."""
+    geo, offset, text = ("geo", 0, context.text) if main else ("geo2", INSET_OFFSET, context.text)
+    updates = context.updates
+    common: dict[str, Any] = {
+        "geojson": geometry,
+        "featureidkey": "properties.region_code",
+        "locations": list(context.codes),
+        "geo": geo,
+        # The inset's outline is grey, not white: its islands are smaller than a pixel and a white
+        # outline would erase them.
+        "marker": {
+            "line": {"color": BORDER_COLOR, "width": 0.6}
+            if main
+            else {"color": INSET_LINE_COLOR, "width": 0.5}
+        },
+    }
+    no_data, values, marked = (updates[offset + i] for i in (NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE))
+    fig.add_trace(
+        go.Choropleth(
+            **common,
+            z=no_data["z"],
+            name=text["no_data"],
+            colorscale=[[0, NO_DATA_COLOR], [1, NO_DATA_COLOR]],
+            showscale=False,
+            showlegend=no_data.get("showlegend", False),
+            legendrank=2,
+            customdata=context.names,
+            hovertemplate=f"{_NAME_LINE}<br>{text['no_data']}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Choropleth(
+            **common,
+            z=values["z"],
+            customdata=values["customdata"],
+            coloraxis="coloraxis",
+            showlegend=False,
+            hovertemplate=(
+                f"{_NAME_LINE}<br>%{{z:{context.value_format}}} {context.unit}"
+                f"<br>{text['rank']}: %{{customdata[2]}}<br>{text['source']}: %{{customdata[3]}}"
+                "%{customdata[4]}<extra></extra>"
+            ),
+        )
+    )
+    fig.add_trace(
+        go.Choropleth(
+            **{**common, "marker": {"line": {"color": HIGHLIGHT_COLOR, "width": 2.2 if main else 1.2}}},
+            z=marked["z"],
+            name=text["highlight"],
+            colorscale=[[0, _TRANSPARENT], [1, _TRANSPARENT]],
+            showscale=False,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    lon, lat = context.maritime
+    fig.add_trace(
+        go.Scattergeo(
+            lon=lon,
+            lat=lat,
+            geo=geo,
+            mode="lines",
+            line={"color": MARITIME_COLOR, "width": 1.4 if main else 1.1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    if main:
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[None],
+                lat=[None],
+                geo=geo,
+                mode="lines",
+                line={"color": HIGHLIGHT_COLOR, "width": 3},
+                name=text["highlight"],
+                showlegend=updates[HIGHLIGHT_KEY_TRACE]["showlegend"],
+                legendrank=3,
+                hoverinfo="skip",
+            )
+        )
+
+
+def _line_lonlat(feature: Mapping[str, Any] | None) -> tuple[list[float | None], list[float | None]]:
+    """MultiLineString coordinates as lon/lat lists with None between dashes (plotly's line breaks)."""
+    if feature is None:
+        return [], []
+    geometry = feature.get("geometry", feature)
+    lines = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for line in lines:
+        if lon:
+            lon.append(None)
+            lat.append(None)
+        lon.extend(point[0] for point in line)
+        lat.extend(point[1] for point in line)
+    return lon, lat
+
+
+def _geo_layout(
+    lon_range: Sequence[float], lat_range: Sequence[float], projection: Mapping[str, Any], **extra: Any
+) -> dict[str, Any]:
+    # visible=False switches off every plotly base layer: all ink comes from our own geometry.
+    return {
+        "visible": False,
+        "resolution": 110,
+        "projection": dict(projection),
+        "lonaxis": {"range": list(lon_range)},
+        "lataxis": {"range": list(lat_range)},
+        "bgcolor": _TRANSPARENT,
+        **extra,
+    }
+
+
+def _layout(
+    unit: str, direction: Direction, inset: Mapping[str, Any] | None, text: Mapping[str, str]
+) -> dict:
+    layout: dict[str, Any] = {
+        "geo": _geo_layout(
+            MAIN_LON_RANGE, MAIN_LAT_RANGE, MAIN_PROJECTION, domain={"x": (0, 1), "y": (0, 1)}
+        ),
+        "coloraxis": {
+            "colorscale": [[i / (len(COLORSCALE) - 1), c] for i, c in enumerate(COLORSCALE)],
+            "reversescale": direction == "lower",
+            "colorbar": {
+                "title": {"text": unit, "side": "top"},
+                "orientation": "h",
+                "x": 0.01,
+                "xanchor": "left",
+                "y": 0.02,
+                "yanchor": "bottom",
+                "len": 0.28,
+                "thickness": 10,
+                "outlinewidth": 0,
+            },
+        },
+        "legend": {"x": 0.01, "xanchor": "left", "y": 0.2, "yanchor": "bottom", "bgcolor": _TRANSPARENT},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "hoverlabel": {"bgcolor": "white", "bordercolor": MUTED, "font": {"size": 12, "color": INK}},
+        "uirevision": "province-map",
+        "dragmode": False,
+    }
+    if inset is not None:
+        lon_min, lat_min, lon_max, lat_max = inset["bbox"]
+        layout["geo2"] = _geo_layout(
+            (lon_min, lon_max),
+            (lat_min, lat_max),
+            {"type": "mercator"},
+            domain=INSET_DOMAIN,
+            showframe=True,
+            framecolor="rgb(150,150,150)",
+            framewidth=0.8,
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+        layout["annotations"] = [
+            {
+                "text": text["inset"],
+                "xref": "paper",
+                "yref": "paper",
+                # plotly centres the inset's frame in its domain, so a centred caption sits on it.
+                "x": sum(INSET_DOMAIN["x"]) / 2,
+                "y": INSET_DOMAIN["y"][1],
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": MUTED},
+            }
+        ]
+    return layout

@@ -1,0 +1,34 @@
+"""The look shared by every figure: one accent colour, quiet axes, system CJK fonts, no chart junk."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+ACCENT = "#1f5fa8"
+MUTED = "#8a8f98"
+INK = "#1d2430"
+GRID = "#e8eaee"
+# Okabe–Ito, colour-blind safe, for several regions on one chart (accent first for the national line).
+CATEGORICAL = ("#1f5fa8", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
+STATUS_COLORS = {
+    "achieved": "#1a7f4b",
+    "on_track": "#3a9d5d",
+    "moderate": "#c99a06",
+    "insufficient": "#d4651a",
+    "moving_away": "#b3261e",
+    "no_data": "#8a8f98",
+}
+FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+               '"Helvetica Neue", Arial, sans-serif')
+
+
+def base_layout(**overrides: object) -> go.Layout:
+    layout = go.Layout(
+        font={"family": FONT_FAMILY, "color": INK, "size": 14},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    layout.update(overrides)
+    return layout

@@ -1,0 +1,28 @@
+"""Component ids, one constant each, shared by layouts, callbacks and browser tests."""
+
+# shell
+URL = "url"
+STATE = "page-state"
+NAV = "nav"
+NAV_BOARD, NAV_MAP, NAV_TRENDS, NAV_DATA = "nav-board", "nav-map", "nav-trends", "nav-data"
+
+# board
+BOARD_HORIZON = "board-horizon"
+BOARD_CARDS = "board-cards"
+
+# map
+MAP_INDICATOR = "map-indicator"
+MAP_YEAR = "map-year"
+MAP_PLAY = "map-play"
+MAP_TIMER = "map-timer"
+MAP_MARK = "map-mark-target"
+MAP_GRAPH = "map-graph"
+MAP_RANKING = "map-ranking"
+MAP_CAPTION = "map-caption"
+MAP_TITLE = "map-title"
+
+# trends
+TRENDS_INDICATOR = "trends-indicator"
+TRENDS_REGIONS = "trends-regions"
+TRENDS_GRAPH = "trends-graph"
+TRENDS_CAPTION = "trends-caption"

@@ -1,0 +1,160 @@
+"""``/map?indicator=cnc_rate&year=2020`` — the province map explorer with its ranking.
+
+The full figure (with geometry) is sent when the indicator changes; a year step or the target toggle sends
+only a ``Patch`` of the data arrays, so the ~150 KB of geometry crosses the wire once.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import pandas as pd
+from dash import Input, Output, Patch, State, callback, dcc, html, no_update
+
+from dashboard import data, ids
+from dashboard.components import labelled, page_header, source_line, warehouse_missing
+from dashboard.figures.province_map import graph_config, map_updates, province_map
+from dashboard.figures.ranking import ranking_bars
+from dashboard.i18n import t
+from dashboard.views import map_frame, meeting_target, national_target
+from geo import shapes
+from pipelines.errors import WarehouseError
+
+dash.register_page(__name__, path="/map", title=t("nav.map"), name=t("nav.map"), order=1)
+
+DEFAULT_INDICATOR = "cnc_rate"
+MAP_LABELS = {"no_data": t("map.no_data"), "rank": t("map.rank"), "source": t("source"),
+              "illustrative": t("map.illustrative"), "highlight": t("map.target_met"), "inset": t("map.inset")}
+
+
+def province_indicators() -> pd.DataFrame:
+    """Indicators with province-level observations: only those make a map."""
+    wh = data.warehouse()
+    return wh.query("""
+        SELECT i.indicator_id, i.name_zh, i.name_en, list(DISTINCT o.year ORDER BY o.year) AS years
+        FROM indicators i JOIN observations o USING (indicator_id)
+        WHERE o.region_code <> '100000' AND o.breakdown = ''
+        GROUP BY ALL ORDER BY i.indicator_id
+    """)
+
+
+def _year_slider(years: list[int], value: int) -> dict[str, object]:
+    return {"min": years[0], "max": years[-1], "value": value, "step": None,
+            "marks": {int(y): str(y) for y in years}}
+
+
+def layout(indicator: str | None = None, year: str | None = None, mark: str | None = None, **_: str) -> html.Div:
+    try:
+        options = province_indicators()
+    except WarehouseError as exc:
+        return html.Div([page_header("map.heading"), warehouse_missing(str(exc))])
+    known = options.set_index("indicator_id")
+    chosen = indicator if indicator in known.index else DEFAULT_INDICATOR
+    years = [int(y) for y in known.loc[chosen, "years"]]
+    start = int(year) if year and year.isdigit() and int(year) in years else years[-1]
+    return html.Div([
+        page_header(
+            "map.heading",
+            labelled("map.indicator", dcc.Dropdown(
+                id=ids.MAP_INDICATOR, value=chosen, clearable=False, className="indicator-dropdown",
+                options=[{"label": f"{r.name_zh} · {r.name_en}", "value": r.indicator_id}
+                         for r in options.itertuples()])),
+            dcc.Checklist(id=ids.MAP_MARK, options=[{"label": t("map.mark_target"), "value": "on"}],
+                          value=["on"] if mark == "1" else [], className="toggle"),
+        ),
+        html.Div([
+            html.Button(t("map.play"), id=ids.MAP_PLAY, className="play-button", n_clicks=0),
+            html.Div(dcc.Slider(id=ids.MAP_YEAR, **_year_slider(years, start), included=False), className="slider"),
+            dcc.Interval(id=ids.MAP_TIMER, interval=1200, disabled=True),
+        ], className="year-row"),
+        html.Div([
+            html.Div([html.H2(id=ids.MAP_TITLE, className="chart-title"),
+                      dcc.Loading(dcc.Graph(id=ids.MAP_GRAPH, config=graph_config(), className="map-graph"),
+                                  delay_show=300),
+                      html.P(t("map.click_hint"), className="hint")], className="map-column"),
+            html.Div([html.H2(t("map.ranking"), className="chart-title"),
+                      dcc.Graph(id=ids.MAP_RANKING, config={"displayModeBar": False}, className="ranking-graph")],
+                     className="ranking-column"),
+        ], className="map-layout"),
+        html.Div(id=ids.MAP_CAPTION),
+    ])
+
+
+def _view(indicator_id: str, year: int, mark: list[str]) -> tuple[pd.Series, pd.DataFrame, list[str]]:
+    wh = data.warehouse()
+    ind = wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
+    frame = map_frame(wh, ind, year)
+    highlight = meeting_target(frame, national_target(wh, indicator_id, year)) if mark else []
+    return ind, frame, highlight
+
+
+def _extras(ind: pd.Series, frame: pd.DataFrame, year: int) -> tuple[object, object, str]:
+    ranking = ranking_bars(frame, unit=ind["unit"], direction=ind["direction"],
+                           illustrative_label=t("map.illustrative"))
+    caption = source_line(frame["source_title"], illustrative=bool(frame["illustrative"].any()))
+    return ranking, caption, f"{ind['name_zh']} · {ind['name_en']} · {year}"
+
+
+def _state(indicator_id: str, year: int, mark: list[str]) -> dict[str, str]:
+    params = {"indicator": indicator_id, "year": year} | ({"mark": 1} if mark else {})
+    return {"path": "/map", "query": "?" + urlencode(params)}
+
+
+@callback(Output(ids.MAP_GRAPH, "figure"), Output(ids.MAP_YEAR, "min"), Output(ids.MAP_YEAR, "max"),
+          Output(ids.MAP_YEAR, "marks"), Output(ids.MAP_YEAR, "value"), Output(ids.MAP_RANKING, "figure"),
+          Output(ids.MAP_CAPTION, "children"), Output(ids.MAP_TITLE, "children"),
+          Output(ids.STATE, "data", allow_duplicate=True),
+          Input(ids.MAP_INDICATOR, "value"), State(ids.MAP_YEAR, "value"), State(ids.MAP_MARK, "value"),
+          prevent_initial_call="initial_duplicate")
+def draw_map(indicator_id: str, year: int, mark: list[str]) -> tuple:
+    """Whole figure, geometry included: only on first load and when the indicator changes."""
+    years = [int(y) for y in province_indicators().set_index("indicator_id").loc[indicator_id, "years"]]
+    year = year if year in years else years[-1]
+    ind, frame, highlight = _view(indicator_id, year, mark)
+    fig = province_map(frame, shapes.provinces(), unit=ind["unit"], direction=ind["direction"], labels=MAP_LABELS,
+                       maritime=shapes.maritime_line(), inset=shapes.south_china_sea(), highlight=highlight)
+    slider = _year_slider(years, year)
+    return (fig, slider["min"], slider["max"], slider["marks"], year, *_extras(ind, frame, year),
+            _state(indicator_id, year, mark))
+
+
+@callback(Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
+          Output(ids.MAP_RANKING, "figure", allow_duplicate=True),
+          Output(ids.MAP_CAPTION, "children", allow_duplicate=True),
+          Output(ids.MAP_TITLE, "children", allow_duplicate=True),
+          Output(ids.STATE, "data", allow_duplicate=True),
+          Input(ids.MAP_YEAR, "value"), Input(ids.MAP_MARK, "value"), State(ids.MAP_INDICATOR, "value"),
+          prevent_initial_call=True)
+def step_year(year: int, mark: list[str], indicator_id: str) -> tuple:
+    """A year step or the target toggle: patch z/customdata/highlight arrays, never the geometry."""
+    ind, frame, highlight = _view(indicator_id, year, mark)
+    patch = Patch()
+    for index, props in map_updates(frame, shapes.province_codes(), labels=MAP_LABELS, highlight=highlight).items():
+        for key, value in props.items():
+            patch["data"][index][key] = value
+    return (patch, *_extras(ind, frame, year), _state(indicator_id, year, mark))
+
+
+@callback(Output(ids.MAP_TIMER, "disabled"), Output(ids.MAP_PLAY, "children"),
+          Input(ids.MAP_PLAY, "n_clicks"), State(ids.MAP_TIMER, "disabled"), prevent_initial_call=True)
+def toggle_play(_: int, disabled: bool) -> tuple[bool, str]:
+    return (not disabled), t("map.pause") if disabled else t("map.play")
+
+
+@callback(Output(ids.MAP_YEAR, "value", allow_duplicate=True), Input(ids.MAP_TIMER, "n_intervals"),
+          State(ids.MAP_YEAR, "value"), State(ids.MAP_YEAR, "marks"), prevent_initial_call=True)
+def advance(_: int, year: int, marks: dict[str, str]) -> int:
+    years = sorted(int(y) for y in marks)
+    later = [y for y in years if y > year]
+    return later[0] if later else years[0]
+
+
+@callback(Output(ids.URL, "href"), Input(ids.MAP_GRAPH, "clickData"), State(ids.MAP_INDICATOR, "value"),
+          prevent_initial_call=True)
+def open_trend(click: dict | None, indicator_id: str) -> str:
+    point = (click or {}).get("points", [{}])[0]
+    code = point.get("location")
+    if not code:
+        return no_update
+    return f"/trends?{urlencode({'indicator': indicator_id, 'region': f'100000,{code}'})}"

@@ -1,0 +1,209 @@
+"""What each page shows, assembled from warehouse frames: board cards, map frames, trend frames.
+
+Pure functions of the warehouse's answers (and so testable against a small real warehouse); pages only
+lay them out. Nothing here builds figures or touches Dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.figures.trend import TargetOverlay, point_date
+from dashboard.progress import Point, Progress, Status, classify, fractional_year
+from pipelines.catalogue import NATIONAL
+from pipelines.warehouse import Warehouse
+
+COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
+
+def format_value(value: float, unit: str) -> str:
+    text = f"{value:,.1f}" if abs(value) < 1000 and value != int(value) else f"{value:,.0f}"
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def target_text(comparator: str, value: float, unit: str, year: int) -> str:
+    return f"{COMPARATOR_TEXT[comparator]} {format_value(value, unit)} ({year})"
+
+
+def cumulative(series: pd.DataFrame) -> pd.DataFrame:
+    """Per-batch counts → running totals, the form count targets (305 projects, 421 factories) compare with."""
+    out = series.sort_values("year").copy()
+    out["value"] = out["value"].cumsum()
+    return out
+
+
+@dataclass(frozen=True)
+class Card:
+    indicator_id: str
+    name_zh: str
+    name_en: str
+    unit: str
+    value_kind: str
+    region_code: str
+    region_name: str
+    target: str
+    target_value: float
+    plan_name: str
+    target_source: str
+    is_cumulative: bool
+    latest_value: float | None
+    latest_when: str | None
+    latest_source: str | None
+    illustrative: bool
+    progress: Progress
+
+
+def _points(series: pd.DataFrame) -> list[Point]:
+    return [Point(fractional_year(int(r.year), r.as_of), float(r.value)) for r in series.itertuples()]
+
+
+def _baseline(series: pd.DataFrame, target: pd.Series) -> Point | None:
+    """The plan's stated baseline, else its base-year value (year before start), else the first at/after start."""
+    if pd.notna(target["baseline_value"]):
+        return Point(float(target["baseline_year"]) + 1, float(target["baseline_value"]))
+    base_year = int(target["plan_start_year"]) - 1
+    at_base = series[series["year"] == base_year]
+    after = series[series["year"] >= base_year]
+    chosen = at_base if not at_base.empty else after
+    return _points(chosen.head(1))[0] if not chosen.empty else None
+
+
+def progress_series(wh: Warehouse, indicator: pd.Series, region_code: str, until_year: int) -> pd.DataFrame:
+    series = wh.series(indicator["indicator_id"], [region_code])
+    if indicator["accumulation"] == "flow":
+        series = cumulative(series)
+    return series[series["year"] <= until_year].reset_index(drop=True)
+
+
+def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
+    """One card per target due in ``target_year`` (national first), with its progress classified."""
+    indicators = wh.indicators().set_index("indicator_id", drop=False)
+    targets = wh.targets()
+    targets = targets[targets["target_year"] == target_year]
+    targets = targets.assign(_national=targets["region_code"] != NATIONAL).sort_values(
+        ["_national", "plan_id", "indicator_id"], kind="stable")
+    regions = wh.regions().set_index("region_code")
+    cards = []
+    for _, t in targets.iterrows():
+        ind = indicators.loc[t["indicator_id"]]
+        series = progress_series(wh, ind, t["region_code"], target_year)
+        if ind["accumulation"] == "flow":
+            start = int(t["plan_start_year"]) - 1
+            base_total = float(series.loc[series["year"] <= start, "value"].max()) if (series["year"] <= start).any() else 0.0
+            baseline = Point(start + 1.0, base_total)
+        else:
+            baseline = _baseline(series, t)
+        progress = classify(_points(series), comparator=t["comparator"], target=float(t["value"]),
+                            target_year=target_year, baseline=baseline)
+        latest = series.iloc[-1] if not series.empty else None
+        cards.append(Card(
+            indicator_id=ind["indicator_id"], name_zh=ind["name_zh"], name_en=ind["name_en"], unit=ind["unit"],
+            value_kind=ind["value_kind"], region_code=t["region_code"],
+            region_name=str(regions.loc[t["region_code"], "name_zh"]),
+            target=target_text(t["comparator"], float(t["value"]), ind["unit"], target_year),
+            target_value=float(t["value"]), plan_name=t["plan_name_zh"],
+            target_source=" · ".join(x for x in (t["source_title"], t["source_locator"]) if isinstance(x, str)),
+            is_cumulative=ind["accumulation"] == "flow",
+            latest_value=None if latest is None else float(latest["value"]),
+            latest_when=None if latest is None else point_date(latest["year"], latest["as_of"]).isoformat()[:7],
+            latest_source=None if latest is None else latest["source_title"],
+            illustrative=bool(latest is not None and latest["status"] == "illustrative"),
+            progress=progress,
+        ))
+    return cards
+
+
+def target_years(wh: Warehouse) -> list[int]:
+    return sorted(int(y) for y in wh.targets()["target_year"].unique())
+
+
+# -- map --------------------------------------------------------------------------------------------------
+def map_frame(wh: Warehouse, indicator: pd.Series, year: int) -> pd.DataFrame:
+    """Province values of one year with rank (1 = best for the indicator's direction) and flags."""
+    df = wh.series(indicator["indicator_id"], year=year)
+    df = df[df["region_code"] != NATIONAL].copy()
+    df["rank"] = df["value"].rank(ascending=indicator["direction"] != "higher", method="min").astype("Int64")
+    df["illustrative"] = df["status"] == "illustrative"
+    df["source"] = df["source_title"]
+    df["label"] = df["short_zh"] + " " + df["name_en"]
+    return df.reset_index(drop=True)
+
+
+def national_target(wh: Warehouse, indicator_id: str, year: int) -> pd.Series | None:
+    """The national target a province value in ``year`` is best compared with: the next one due, else the last."""
+    t = wh.targets()
+    t = t[(t["indicator_id"] == indicator_id) & (t["region_code"] == NATIONAL)].sort_values("target_year")
+    if t.empty:
+        return None
+    upcoming = t[t["target_year"] >= year]
+    return (upcoming if not upcoming.empty else t).iloc[0 if not upcoming.empty else -1]
+
+
+def meeting_target(frame: pd.DataFrame, target: pd.Series | None) -> list[str]:
+    if target is None:
+        return []
+    ok = _COMPARE[target["comparator"]](frame["value"], float(target["value"]))
+    return frame.loc[ok.fillna(False), "region_code"].tolist()
+
+
+# -- trends -------------------------------------------------------------------------------------------------
+def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str]) -> pd.DataFrame:
+    df = wh.series(indicator["indicator_id"], region_codes)
+    if indicator["accumulation"] == "flow":
+        df = pd.concat([cumulative(g) for _, g in df.groupby("region_code")], ignore_index=True) if not df.empty else df
+    df["label"] = df["short_zh"] + " " + df["name_en"]
+    order = {code: i for i, code in enumerate(region_codes)}
+    return df.sort_values(["region_code", "year"], key=lambda s: s.map(order) if s.name == "region_code" else s)
+
+
+def _date(when: float) -> dt.date:
+    """Inverse of fractional_year: 2021.0 → 2020-12-31."""
+    year = int(when)
+    start = dt.date(year, 1, 1)
+    days = (dt.date(year + 1, 1, 1) - start).days
+    return start + dt.timedelta(days=round((when - year) * days) - 1)
+
+
+def _path(a: Point, b: Point, compound: bool, steps: int = 12) -> list[tuple[dt.date, float]]:
+    out = []
+    for k in range(steps + 1):
+        f = k / steps
+        when = a.when + f * (b.when - a.when)
+        value = a.value * (b.value / a.value) ** f if compound else a.value + f * (b.value - a.value)
+        out.append((_date(when), value))
+    return out
+
+
+def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str]) -> list[TargetOverlay]:
+    """Targets of the chosen regions; the next unmet one also gets its required path and current-trend line."""
+    t = wh.targets()
+    t = t[(t["indicator_id"] == indicator["indicator_id"]) & t["region_code"].isin(region_codes)]
+    overlays = []
+    for _, row in t.sort_values("target_year").iterrows():
+        target_year, value = int(row["target_year"]), float(row["value"])
+        series = progress_series(wh, indicator, row["region_code"], target_year)
+        label = target_text(row["comparator"], value, indicator["unit"], target_year)
+        required: list[tuple[dt.date, float]] = []
+        projection: list[tuple[dt.date, float]] = []
+        baseline = _baseline(series, row) if indicator["accumulation"] != "flow" else None
+        progress = classify(_points(series), comparator=row["comparator"], target=value,
+                            target_year=target_year, baseline=baseline)
+        if progress.status not in (Status.ACHIEVED, Status.NO_DATA) and progress.baseline and progress.latest:
+            compound = progress.method == "cagr"
+            goal = Point(target_year + 1.0, value)
+            required = _path(progress.baseline, goal, compound)
+            rate_span = progress.latest.when - progress.baseline.when
+            if compound:
+                growth = (progress.latest.value / progress.baseline.value) ** (1 / rate_span)
+                end = progress.latest.value * growth ** (goal.when - progress.latest.when)
+            else:
+                slope = (progress.latest.value - progress.baseline.value) / rate_span
+                end = progress.latest.value + slope * (goal.when - progress.latest.when)
+            projection = _path(progress.latest, Point(goal.when, end), compound)
+        overlays.append(TargetOverlay(dt.date(target_year, 12, 31), value, label, required, projection))
+    return overlays
