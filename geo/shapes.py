@@ -24,7 +24,7 @@ def _load(name: str) -> dict[str, Any]:
 
 
 def provinces() -> dict[str, Any]:
-    """FeatureCollection of the 34 provincial-level units; ``id`` = ``properties.region_code`` (6-char adcode).
+    """FeatureCollection of the 34 provincial-level units; ``id`` = ``properties.region_code`` (adcode).
 
     Hainan (460000) includes the South China Sea islands, which lie outside the main map's frame.
     """

@@ -12,7 +12,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
       const indicator = new URLSearchParams(window.location.search).get("indicator");
       const keep = indicator ? "?indicator=" + encodeURIComponent(indicator) : "";
-      return ["/", "/map" + keep, "/trends" + keep];
+      return ["/", "/map" + keep, "/trends" + keep, "/data" + keep];
     },
   },
 });
