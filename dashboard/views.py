@@ -6,13 +6,13 @@ lay them out. Nothing here builds figures or touches Dash.
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 import operator
 from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.figures.trend import TargetOverlay, point_date
+from dashboard.figures.trend import TargetOverlay, when_label
 from dashboard.progress import Point, Progress, Status, classify, fractional_year
 from pipelines.catalogue import NATIONAL
 from pipelines.warehouse import Warehouse
@@ -22,8 +22,16 @@ _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operato
 
 
 def format_value(value: float, unit: str) -> str:
+    """52.1%, 421, 7,500,000 persons: counts need no unit word, percentages no space."""
     text = f"{value:,.1f}" if abs(value) < 1000 and value != int(value) else f"{value:,.0f}"
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    if unit == "%":
+        return f"{text}%"
+    return text if unit == "count" else f"{text} {unit}"
+
+
+def point_year(point: Point) -> int:
+    """The calendar year a progress point belongs to (year-end 2020 sits at 2021.0)."""
+    return math.ceil(point.when) - 1
 
 
 def target_text(comparator: str, value: float, unit: str, year: int) -> str:
@@ -94,8 +102,8 @@ def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
         series = progress_series(wh, ind, t["region_code"], target_year)
         if ind["accumulation"] == "flow":
             start = int(t["plan_start_year"]) - 1
-            base_total = float(series.loc[series["year"] <= start, "value"].max()) if (series["year"] <= start).any() else 0.0
-            baseline = Point(start + 1.0, base_total)
+            before = series.loc[series["year"] <= start, "value"]
+            baseline = Point(start + 1.0, float(before.max()) if not before.empty else 0.0)
         else:
             baseline = _baseline(series, t)
         progress = classify(_points(series), comparator=t["comparator"], target=float(t["value"]),
@@ -110,12 +118,12 @@ def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
             target_source=" · ".join(x for x in (t["source_title"], t["source_locator"]) if isinstance(x, str)),
             is_cumulative=ind["accumulation"] == "flow",
             latest_value=None if latest is None else float(latest["value"]),
-            latest_when=None if latest is None else point_date(latest["year"], latest["as_of"]).isoformat()[:7],
+            latest_when=None if latest is None else when_label(latest["year"], latest["as_of"]),
             latest_source=None if latest is None else latest["source_title"],
             illustrative=bool(latest is not None and latest["status"] == "illustrative"),
             progress=progress,
         ))
-    return cards
+    return sorted(cards, key=lambda c: c.latest_value is None)
 
 
 def target_years(wh: Warehouse) -> list[int]:
@@ -161,21 +169,13 @@ def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str]) ->
     return df.sort_values(["region_code", "year"], key=lambda s: s.map(order) if s.name == "region_code" else s)
 
 
-def _date(when: float) -> dt.date:
-    """Inverse of fractional_year: 2021.0 → 2020-12-31."""
-    year = int(when)
-    start = dt.date(year, 1, 1)
-    days = (dt.date(year + 1, 1, 1) - start).days
-    return start + dt.timedelta(days=round((when - year) * days) - 1)
-
-
-def _path(a: Point, b: Point, compound: bool, steps: int = 12) -> list[tuple[dt.date, float]]:
+def _path(a: Point, b: Point, compound: bool, steps: int = 12) -> list[tuple[float, float]]:
+    """Points from ``a`` to ``b`` in axis units (end of year Y at x = Y), growing as the method assumes."""
     out = []
     for k in range(steps + 1):
         f = k / steps
-        when = a.when + f * (b.when - a.when)
         value = a.value * (b.value / a.value) ** f if compound else a.value + f * (b.value - a.value)
-        out.append((_date(when), value))
+        out.append((a.when - 1 + f * (b.when - a.when), value))
     return out
 
 
@@ -188,8 +188,8 @@ def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str])
         target_year, value = int(row["target_year"]), float(row["value"])
         series = progress_series(wh, indicator, row["region_code"], target_year)
         label = target_text(row["comparator"], value, indicator["unit"], target_year)
-        required: list[tuple[dt.date, float]] = []
-        projection: list[tuple[dt.date, float]] = []
+        required: list[tuple[float, float]] = []
+        projection: list[tuple[float, float]] = []
         baseline = _baseline(series, row) if indicator["accumulation"] != "flow" else None
         progress = classify(_points(series), comparator=row["comparator"], target=value,
                             target_year=target_year, baseline=baseline)
@@ -205,5 +205,5 @@ def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str])
                 slope = (progress.latest.value - progress.baseline.value) / rate_span
                 end = progress.latest.value + slope * (goal.when - progress.latest.when)
             projection = _path(progress.latest, Point(goal.when, end), compound)
-        overlays.append(TargetOverlay(dt.date(target_year, 12, 31), value, label, required, projection))
+        overlays.append(TargetOverlay(float(target_year), value, label, required, projection))
     return overlays

@@ -93,15 +93,14 @@ def build(db: Path, config_dir: Path = CONFIG_DIR, data_dir: Path = DATA_DIR, *,
     catalogue = load_catalogue(config_dir)
     entries = load_manifest(data_dir)
     checksums = input_checksums(config_dir, data_dir)
-    reports = []
     with staged(db, fresh=True) as con:
         writer = Writer(con)
         writer.load_catalogue(catalogue)
-        for entry in tqdm(entries, desc="build", unit="file", disable=not progress):
-            reports.append(ingest_into(
-                writer, data_dir / entry.file, indicator=entry.indicator, source=entry.source,
-                status=entry.status or "reported", layout=entry.layout, command="build",
-            ))
+        reports = [
+            ingest_into(writer, data_dir / entry.file, indicator=entry.indicator, source=entry.source,
+                        status=entry.status or "reported", layout=entry.layout, command="build")
+            for entry in tqdm(entries, desc="build", unit="file", disable=not progress)
+        ]
         writer.write_build_info(f"{__version__}+{checksums['code'][:12]}", checksums)
         failures = writer.failed_checks()
         if failures:

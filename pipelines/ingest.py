@@ -62,7 +62,8 @@ def ingest_into(writer: Writer, path: Path, *, indicator: str | None = None, sou
     table = read_table(path)
     indicators = writer.indicators()
     if indicator is not None and indicator not in indicators:
-        raise InputFileError(f"{path}: unknown indicator {indicator!r}; expected one of {', '.join(sorted(indicators))}")
+        choices = ", ".join(sorted(indicators))
+        raise InputFileError(f"{path}: unknown indicator {indicator!r}; expected one of {choices}")
     known_sources = writer.source_ids()
     if source is not None and source not in known_sources:
         raise InputFileError(f"{path}: unknown source id {source!r}; add it to config/sources.yaml or omit --source")
@@ -91,7 +92,8 @@ def ingest_into(writer: Writer, path: Path, *, indicator: str | None = None, sou
     writer.insert_rejections(run_id, parsed.rejections)
     writer.merge(to_load, run_id)
     return IngestReport(
-        file=path, run_id=run_id, layout=parsed.layout, file_format=table.file_format, encoding=table.encoding, indicator_id=parsed.indicator_id,
+        file=path, run_id=run_id, layout=parsed.layout, file_format=table.file_format, encoding=table.encoding,
+        indicator_id=parsed.indicator_id,
         read=parsed.read, loaded=loaded, revised=int((labels == "changed").sum()), rejected=rejected,
         skipped=skipped, rejections=parsed.rejections, skip_reasons=skip_reasons,
     )

@@ -182,7 +182,8 @@ def _title_indicator(rows: Sequence[Row], ctx: Context) -> str | None:
     """Find the indicator a wide file's title lines name (longest name first, so 'X率' beats 'X')."""
     text = fold(" ".join(c for r in rows for c in r.cells)).lower()
     names = sorted(
-        ((n, ind.indicator_id) for ind in ctx.indicators.values() for n in (ind.name_zh, ind.name_en, ind.indicator_id)),
+        ((name, ind.indicator_id) for ind in ctx.indicators.values()
+         for name in (ind.name_zh, ind.name_en, ind.indicator_id)),
         key=lambda pair: -len(pair[0]),
     )
     return next((iid for name, iid in names if fold(name).lower() in text), None)

@@ -105,7 +105,7 @@ class RegionResolver:
             names += [r.name_zh.removesuffix(sfx) for sfx in _ADMIN_SUFFIXES]
             for name in names:
                 self._index.setdefault(_key(str(name)), r.region_code)
-        self._index.update({k: NATIONAL for k in ("全国", "china", "national", "全国合计", "合计", "总计")})
+        self._index.update(dict.fromkeys(("全国", "china", "national", "全国合计", "合计", "总计"), NATIONAL))
 
     def resolve(self, text: object) -> RegionMatch:
         folded = fold(text)

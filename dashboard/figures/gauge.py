@@ -19,7 +19,8 @@ def gauge_range(value: float | None, target: float, value_kind: str) -> tuple[fl
     return (lo - pad if lo < 0 else 0.0), (hi + pad if hi > 0 else 0.0)
 
 
-def target_gauge(value: float | None, target: float, *, unit: str, value_kind: str, color: str = ACCENT) -> go.Figure:
+def target_gauge(value: float | None, target: float, *, unit: str, value_kind: str,
+                 color: str = ACCENT) -> go.Figure:
     """Gauge figure; ``value`` None draws an empty gauge with the target still marked."""
     lo, hi = gauge_range(value, target, value_kind)
     suffix = "%" if unit == "%" else ""
@@ -40,4 +41,4 @@ def target_gauge(value: float | None, target: float, *, unit: str, value_kind: s
         },
         domain={"x": [0, 1], "y": [0, 1]},
     )
-    return go.Figure(indicator, base_layout(height=170, margin={"l": 24, "r": 24, "t": 16, "b": 0}))
+    return go.Figure(indicator, base_layout(height=170, margin={"l": 36, "r": 36, "t": 18, "b": 4}))

@@ -5,19 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import ACCENT, GRID, MUTED, base_layout
+from dashboard.figures.theme import ACCENT, GRID, ILLUSTRATIVE, base_layout
 
 
-def ranking_bars(df: pd.DataFrame, *, unit: str, direction: str = "higher", illustrative_label: str = "illustrative",
-                 height: int = 640) -> go.Figure:
+def ranking_bars(df: pd.DataFrame, *, unit: str, direction: str = "higher",
+                 illustrative_label: str = "illustrative", height: int = 640) -> go.Figure:
     """``df``: region_code, label, value, illustrative (bool). Missing values are left out, not drawn as 0."""
     data = df.dropna(subset=["value"]).sort_values("value", ascending=direction != "higher")
     data = data.iloc[::-1]  # plotly draws the first category at the bottom
-    colors = [MUTED if ill else ACCENT for ill in data["illustrative"]]
+    colors = [ILLUSTRATIVE if ill else ACCENT for ill in data["illustrative"]]
     hover_unit = "%" if unit == "%" else f" {unit}"
     bars = go.Bar(
         x=data["value"], y=data["label"], orientation="h", marker={"color": colors, "line": {"width": 0}},
-        customdata=data[["region_code"]].assign(flag=[illustrative_label if i else "" for i in data["illustrative"]]),
+        customdata=data[["region_code"]].assign(
+            flag=[f"({illustrative_label})" if i else "" for i in data["illustrative"]]),
         hovertemplate=f"%{{y}}: %{{x:,.4~g}}{hover_unit} %{{customdata[1]}}<extra></extra>",
         texttemplate="%{x:,.4~g}", textposition="outside", cliponaxis=False, textfont={"size": 11},
     )

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 ACCENT = "#1f5fa8"
 MUTED = "#8a8f98"
+ILLUSTRATIVE = "#8fb0d8"  # the accent, lightened: generated values are shown, but never as firmly as real ones
 INK = "#1d2430"
 GRID = "#e8eaee"
 # Okabe–Ito, colour-blind safe, for several regions on one chart (accent first for the national line).

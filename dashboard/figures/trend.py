@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.theme import CATEGORICAL, GRID, INK, MUTED, base_layout
+from dashboard.progress import fractional_year
 
 DEFAULT_LABELS: Mapping[str, str] = {
     "target": "Target", "required_path": "Required path", "projection": "Current trend",
@@ -19,68 +20,87 @@ DEFAULT_LABELS: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class TargetOverlay:
-    """A target drawn on the chart, with the straight (or compound) lines towards it."""
+    """A target drawn on the chart (at x = its target year), with the lines towards it, in axis units."""
 
-    when: dt.date
+    x: float
     value: float
-    label: str  # e.g. "≥ 68 % (2025)"
-    required_path: Sequence[tuple[dt.date, float]] = field(default_factory=tuple)
-    projection: Sequence[tuple[dt.date, float]] = field(default_factory=tuple)
+    label: str  # e.g. "≥ 68% (2025)"
+    required_path: Sequence[tuple[float, float]] = field(default_factory=tuple)
+    projection: Sequence[tuple[float, float]] = field(default_factory=tuple)
 
 
-def point_date(year: int, as_of: object) -> dt.date:
-    """A year-end figure sits on 31 December; an as-of figure on its own date."""
-    return as_of if isinstance(as_of, dt.date) else dt.date(int(year), 12, 31)
+def axis_x(year: int, as_of: dt.date | None) -> float:
+    """Horizontal position: a year-end figure sits exactly on its year's tick, an as-of figure inside the
+    following span (March 2025 at 2024.25), so ticks read "end of year" and nothing looks a year late."""
+    return fractional_year(int(year), as_of) - 1
+
+
+def when_label(year: int, as_of: dt.date | None) -> str:
+    return as_of.strftime("%Y-%m") if isinstance(as_of, dt.date) else str(int(year))
 
 
 def _with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
     """Insert an empty point for every missing year, so the line breaks there instead of bridging it."""
     years = set(frame["year"])
     missing = [y for y in range(min(years), max(years)) if y not in years]
-    blanks = pd.DataFrame({"year": missing, "date": [dt.date(y, 12, 31) for y in missing], "value": None})
-    return pd.concat([frame, blanks], ignore_index=True).sort_values("date", kind="stable")
+    blanks = pd.DataFrame({"year": missing, "x": [float(y) for y in missing], "value": None})
+    return pd.concat([frame, blanks], ignore_index=True).sort_values("x", kind="stable")
 
 
 def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, unit: str,
-                labels: Mapping[str, str] = DEFAULT_LABELS, height: int = 460) -> go.Figure:
+                labels: Mapping[str, str] = DEFAULT_LABELS, height: int = 520) -> go.Figure:
     """``df``: region_code, label, year, value, as_of, status, source_title — one row per region and year."""
     fig = go.Figure(layout=base_layout(
         height=height, hovermode="closest",
         legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 13}},
-        xaxis={"showgrid": False, "linecolor": GRID, "ticks": "outside", "tickcolor": GRID},
+        xaxis={"showgrid": False, "linecolor": GRID, "ticks": "outside", "tickcolor": GRID, "dtick": 1,
+               "tickformat": "d"},
         yaxis={"gridcolor": GRID, "zeroline": False, "ticksuffix": "%" if unit == "%" else "",
                "title": {"text": "" if unit == "%" else unit, "font": {"size": 12, "color": MUTED}}},
         margin={"l": 8, "r": 16, "t": 16, "b": 8},
     ))
     suffix = "%" if unit == "%" else f" {unit}"
     for i, (code, frame) in enumerate(df.groupby("region_code", sort=False)):
-        frame = frame.assign(date=[point_date(y, a) for y, a in zip(frame["year"], frame["as_of"], strict=True)])
+        pairs = list(zip(frame["year"], frame["as_of"], strict=True))
         flags = [f" · {labels['illustrative']}" if s == "illustrative" else "" for s in frame["status"]]
-        frame = frame.assign(hover=[f"{labels['source']}: {src}{flag}"
-                                    for src, flag in zip(frame["source_title"], flags, strict=True)])
+        frame = frame.assign(
+            x=[axis_x(y, a) for y, a in pairs],
+            hover=[f"{when_label(y, a)} · {labels['source']}: {src}{flag}"
+                   for (y, a), src, flag in zip(pairs, frame["source_title"], flags, strict=True)],
+        )
         frame = _with_gaps(frame)
         color = CATEGORICAL[i % len(CATEGORICAL)]
+        name = str(df.loc[df["region_code"] == code, "label"].iloc[0])
+        if any(flags):
+            name += f" ({labels['illustrative']})"
         fig.add_trace(go.Scatter(
-            x=frame["date"], y=frame["value"], name=str(df.loc[df["region_code"] == code, "label"].iloc[0]),
+            x=frame["x"], y=frame["value"], name=name,
             mode="lines+markers", connectgaps=False, line={"color": color, "width": 3 if i == 0 else 2},
             marker={"size": 7}, customdata=frame[["hover"]],
-            hovertemplate=f"%{{x|%Y-%m}}: %{{y:,.4~g}}{suffix}<br>%{{customdata[0]}}<extra>%{{fullData.name}}</extra>",
+            hovertemplate=f"%{{y:,.4~g}}{suffix}<br>%{{customdata[0]}}<extra>%{{fullData.name}}</extra>",
         ))
-    for j, ov in enumerate(overlays):
-        show = j == 0
+    shown: set[str] = set()
+
+    def first(group: str) -> bool:
+        """One legend entry per kind of overlay, however many targets are drawn."""
+        new = group not in shown
+        shown.add(group)
+        return new
+
+    for ov in overlays:
         if ov.required_path:
             xs, ys = zip(*ov.required_path, strict=True)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=labels["required_path"], legendgroup="req",
-                                     showlegend=show, line={"color": MUTED, "dash": "dash", "width": 1.5},
+                                     showlegend=first("req"), line={"color": MUTED, "dash": "dash", "width": 1.5},
                                      hoverinfo="skip"))
         if ov.projection:
             xs, ys = zip(*ov.projection, strict=True)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=labels["projection"], legendgroup="proj",
-                                     showlegend=show, line={"color": CATEGORICAL[0], "dash": "dot", "width": 1.5},
-                                     hoverinfo="skip"))
+                                     showlegend=first("proj"),
+                                     line={"color": CATEGORICAL[0], "dash": "dot", "width": 1.5}, hoverinfo="skip"))
         fig.add_trace(go.Scatter(
-            x=[ov.when], y=[ov.value], mode="markers+text", name=labels["target"], legendgroup="target",
-            showlegend=show, text=[ov.label], textposition="top center", textfont={"size": 12, "color": INK},
+            x=[ov.x], y=[ov.value], mode="markers+text", name=labels["target"], legendgroup="target",
+            showlegend=first("target"), text=[ov.label], textposition="top center", textfont={"size": 12, "color": INK},
             marker={"symbol": "diamond", "size": 13, "color": "white", "line": {"color": INK, "width": 2}},
             hovertemplate=f"{labels['target']}: {ov.label}<extra></extra>",
         ))

@@ -10,7 +10,7 @@ from dashboard.components import illustrative_badge, labelled, page_header, stat
 from dashboard.figures.gauge import target_gauge
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import t
-from dashboard.views import Card, board_cards, format_value, target_years
+from dashboard.views import Card, board_cards, format_value, point_year, target_years
 from pipelines.errors import WarehouseError
 
 dash.register_page(__name__, path="/", title=t("nav.board"), name=t("nav.board"), order=0)
@@ -20,31 +20,34 @@ DEFAULT_HORIZON = 2025
 
 def _card(card: Card) -> html.Article:
     p = card.progress
-    latest = (
-        [html.Span(format_value(card.latest_value, card.unit), className="latest-value"),
-         html.Span(f" {t('board.as_of')} {card.latest_when}", className="latest-when")]
-        if card.latest_value is not None else [html.Span(t("board.no_value"), className="latest-when")]
-    )
     region = "" if card.region_code == "100000" else f"{card.region_name} · "
-    gauge = target_gauge(card.latest_value, card.target_value, unit=card.unit, value_kind=card.value_kind,
-                         color=STATUS_COLORS[p.status])
+    has_value = card.latest_value is not None
+    gauge = (
+        dcc.Graph(figure=target_gauge(card.latest_value, card.target_value, unit=card.unit,
+                                      value_kind=card.value_kind, color=STATUS_COLORS[p.status]),
+                  config={"displayModeBar": False, "staticPlot": True}, className="gauge")
+        if has_value else None
+    )
+    latest = (f"{t('board.as_of')} {card.latest_when}" if has_value else t("board.no_value"))
+    facts = [html.Dt(t("board.target")),
+             html.Dd(card.target + (f" · {t('board.cumulative')}" if card.is_cumulative else ""))]
+    if has_value:
+        facts += [html.Dt(t("source")), html.Dd(card.latest_source)]
+    if p.baseline is not None and p.status != "achieved":
+        facts += [html.Dt(t("board.baseline")),
+                  html.Dd(f"{format_value(p.baseline.value, card.unit)} ({point_year(p.baseline)})")]
     return html.Article([
         html.Header([
             html.H2(f"{region}{card.name_zh}", className="card-title"),
             html.Div(card.name_en, className="card-subtitle"),
         ]),
         html.Div([status_badge(p.status), illustrative_badge() if card.illustrative else None], className="badges"),
-        dcc.Graph(figure=gauge, config={"displayModeBar": False, "staticPlot": True}, className="gauge"),
+        gauge,
         html.Div(latest, className="latest"),
-        html.Dl([
-            html.Dt(t("board.target")), html.Dd(
-                card.target + (f" · {t('board.cumulative')}" if card.is_cumulative else "")),
-            html.Dt(t("source")), html.Dd(card.latest_source or "—"),
-            html.Dt(t("board.baseline")), html.Dd(
-                "—" if p.baseline is None else f"{format_value(p.baseline.value, card.unit)} ({int(p.baseline.when) - 1})"),
-        ], className="card-facts"),
-        html.Footer(f"{card.plan_name} · {card.target_source}", className="card-footer"),
-    ], className="target-card", **{"data-indicator": card.indicator_id, "data-status": p.status})
+        html.Dl(facts, className="card-facts"),
+        html.Footer(card.target_source, className="card-footer"),
+    ], className="target-card" + ("" if has_value else " target-card-empty"),
+        **{"data-indicator": card.indicator_id, "data-status": p.status})
 
 
 def layout(horizon: str | None = None, **_: str) -> html.Div:

@@ -62,7 +62,7 @@ def test_ingest_prints_the_accounting_and_records_every_rejection(
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == accounting
     stored = sql(empty_warehouse, "SELECT row_number, reason FROM rejected_rows ORDER BY row_number")
-    assert {row: reason for row, reason in stored} == reasons
+    assert dict(stored) == reasons
     loaded = int(accounting.split("loaded=")[1].split()[0])
     assert sql(empty_warehouse, "SELECT count(*) FROM observations")[0][0] == loaded
     run = sql(empty_warehouse, "SELECT file_name, sha256, rows_read, rows_loaded FROM ingest_runs")
@@ -142,7 +142,7 @@ def test_xlsx_and_parquet_files_ingest_like_csv(empty_warehouse: Path, tmp_path:
      "unknown source id 'zz'"),
 ])
 def test_unusable_files_exit_1_with_one_error_line_and_leave_the_warehouse_untouched(
-    empty_warehouse: Path, tmp_path: Path, make_file, extra: list[str], message: str,  # noqa: ANN001
+    empty_warehouse: Path, tmp_path: Path, make_file, extra: list[str], message: str,
 ) -> None:
     before = digest(empty_warehouse)
     path = tmp_path / "input.csv"

@@ -104,7 +104,7 @@ def test_unknown_region_suggests_the_closest_names(resolver: RegionResolver) -> 
 
 
 @given(st.sampled_from(load_catalogue().regions), st.sampled_from(["upper", "lower", "spaced", "fullwidth"]))
-def test_english_names_resolve_in_any_case_and_spacing(region, style: str) -> None:  # noqa: ANN001
+def test_english_names_resolve_in_any_case_and_spacing(region, style: str) -> None:
     name = region.name_en
     variant = {
         "upper": name.upper(), "lower": name.lower(), "spaced": f"  {' '.join(name)}  ",
