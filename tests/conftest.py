@@ -32,3 +32,11 @@ def empty_warehouse(tmp_path: Path, empty_warehouse_template: Path) -> Path:
     db = tmp_path / "warehouse.duckdb"
     db.write_bytes(empty_warehouse_template.read_bytes())
     return db
+
+
+@pytest.fixture(scope="session")
+def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse ``make run`` serves: config/ plus every shipped file. Treat it as read-only."""
+    db = tmp_path_factory.mktemp("shipped") / "warehouse.duckdb"
+    build(db, progress=False)
+    return db

@@ -25,6 +25,7 @@ FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Micros
 
 def base_layout(**overrides: object) -> go.Layout:
     layout = go.Layout(
+        template="none",  # plotly's default template adds ~10 KB to every figure and every patch
         font={"family": FONT_FAMILY, "color": INK, "size": 14},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",

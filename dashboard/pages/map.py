@@ -40,7 +40,7 @@ def province_indicators() -> pd.DataFrame:
 
 
 def _year_slider(years: list[int], value: int) -> dict[str, object]:
-    return {"min": years[0], "max": years[-1], "value": value, "step": None,
+    return {"min": years[0], "max": years[-1], "value": value, "step": 1,
             "marks": {int(y): str(y) for y in years}}
 
 
@@ -157,4 +157,4 @@ def open_trend(click: dict | None, indicator_id: str) -> str:
     code = point.get("location")
     if not code:
         return no_update
-    return f"/trends?{urlencode({'indicator': indicator_id, 'region': f'100000,{code}'})}"
+    return f"/trends?{urlencode({'indicator': indicator_id, 'region': f'100000,{code}'}, safe=',')}"

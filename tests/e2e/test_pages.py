@@ -1,0 +1,272 @@
+"""The dashboard in real headless Chromium, served by `python -m dashboard` on a shipped warehouse."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from pipelines.ingest import ingest_file
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[2]
+MAP_PATHS_JS = """
+const geo = document.querySelector('#map-graph g.geo');
+if (!geo) return null;
+return [...geo.querySelectorAll('g.trace.choropleth')].map(
+  t => [...t.querySelectorAll('path.choroplethlocation')].filter(p => p.getAttribute('d')).length);
+"""
+# Record every Dash callback response body, so a test can see what a year step sent over the wire.
+RECORD_RESPONSES_JS = """
+window.__dashResponses = [];
+if (!window.__fetchWrapped) {
+  const orig = window.fetch;
+  window.fetch = async (...args) => {
+    const res = await orig(...args);
+    const url = String(args[0] && args[0].url || args[0]);
+    if (url.includes('_dash-update-component')) {
+      res.clone().text().then(body => window.__dashResponses.push(body));
+    }
+    return res;
+  };
+  window.__fetchWrapped = true;
+}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(db: Path) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port), "--db", str(db)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("the dashboard exited on start-up")
+            time.sleep(0.2)
+    else:
+        pytest.fail("the dashboard did not answer within 60 s")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def served_db(shipped_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy, so a test may publish into it while the app is running."""
+    db = tmp_path_factory.mktemp("served") / "warehouse.duckdb"
+    shutil.copyfile(shipped_warehouse, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def app_url(served_db: Path) -> Iterator[str]:
+    yield from _serve(served_db)
+
+
+def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], timeout: float = 20) -> Any:
+    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(condition)
+
+
+def map_paths(browser: webdriver.Chrome) -> list[int] | None:
+    return browser.execute_script(MAP_PATHS_JS)
+
+
+def text_of(browser: webdriver.Chrome, css: str) -> str:
+    found = browser.find_elements(By.CSS_SELECTOR, css)
+    return found[0].text if found else ""
+
+
+PAGES = [
+    ("board", "/", ".target-card"),
+    ("map", "/map?indicator=cnc_rate&year=2020", "#map-graph path.choroplethlocation"),
+    ("trends", "/trends?indicator=cnc_rate&region=100000,320000", "#trends-graph g.scatterlayer g.trace"),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "ready"), PAGES, ids=[p[0] for p in PAGES])
+def test_each_page_loads_with_no_console_errors_or_outside_requests(
+    browser: webdriver.Chrome, browser_log: Callable[[], Any], screenshot: Callable[[str], Path],
+    app_url: str, name: str, path: str, ready: str,
+) -> None:
+    browser.set_window_size(1280, 720)
+    browser.get(app_url + path)
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ready))
+    time.sleep(0.5)  # let late callbacks settle before reading the console
+    screenshot(f"page_{name}_1280x720")
+    log = browser_log()
+    assert log.errors == [], log.errors
+    assert log.external_requests == [], log.external_requests
+
+
+def test_board_shows_a_card_per_2025_target_with_status_and_source(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/?horizon=2025")
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"] text.number'))
+    cnc = browser.find_element(By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"]')
+    assert cnc.get_attribute("data-status") == "on_track"
+    assert "66.2%" in cnc.text and "2025-03" in cnc.text and "≥ 68% (2025)" in cnc.text
+    assert "On track" in cnc.text
+    factories = browser.find_element(By.CSS_SELECTOR, '.target-card[data-indicator="demonstration_factories"]')
+    assert "421" in factories.text and "cumulative" in factories.text
+
+
+def test_board_flags_targets_measured_on_illustrative_values(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/?horizon=2023")
+    card = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, '.target-card[data-indicator]'))[0]
+    assert "Illustrative data" in card.text
+
+
+def test_map_draws_all_34_provinces_with_the_inset(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    counts = wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34 and c)
+    no_data, values = counts[0], counts[1]
+    assert (no_data, values) == (3, 31)  # Taiwan, Hong Kong, Macao have no figure: grey, not zero
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map-graph g.geo")) == 2  # main map + South China Sea inset
+    assert "Illustrative data" in text_of(browser, "#map-caption")
+
+
+def _title(browser: webdriver.Chrome) -> str:
+    return text_of(browser, "#map-title")
+
+
+def test_a_year_step_changes_the_values_and_sends_no_geometry(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
+    wait(browser, lambda b: _title(b).endswith("2020"))
+    before = browser.execute_script(
+        "return document.getElementById('map-graph').querySelector('.js-plotly-plot').data[1].z")
+    browser.execute_script(RECORD_RESPONSES_JS)
+    slider = browser.find_element(By.CSS_SELECTOR, "#map-year [role=slider]")
+    browser.execute_script("arguments[0].focus()", slider)
+    slider.send_keys(Keys.ARROW_LEFT)
+    wait(browser, lambda b: _title(b).endswith("2019"))
+    wait(browser, lambda b: b.execute_script("return window.__dashResponses.length") > 0)
+    after = browser.execute_script(
+        "return document.getElementById('map-graph').querySelector('.js-plotly-plot').data[1].z")
+    assert after != before
+    responses = browser.execute_script("return window.__dashResponses")
+    geometry_bytes = browser.execute_script(
+        "return JSON.stringify(document.querySelector('#map-graph .js-plotly-plot').data.map(t => t.geojson)).length")
+    step = [r for r in responses if "map-graph" in r]
+    assert step, responses
+    for body in step:
+        assert '"geojson"' not in body and '"coordinates"' not in body
+        assert len(body) < geometry_bytes / 4, (len(body), geometry_bytes)
+    query = parse_qs(urlparse(browser.current_url).query)
+    assert query["year"] == ["2019"] and query["indicator"] == ["cnc_rate"]  # the address follows the view
+
+
+def test_a_deep_link_restores_the_view(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2017&mark=1")
+    wait(browser, lambda b: _title(b).endswith("2017"))
+    assert "数字化研发设计工具普及率" in _title(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "#map-mark-target input").is_selected()
+    browser.get(app_url + "/trends?indicator=pilot_projects&region=100000,370000")
+    legend = wait(browser, lambda b: text_of(b, "#trends-graph .legend"))
+    assert "全国" in legend and "山东" in legend
+
+
+def test_navigation_keeps_the_chosen_indicator(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2020")
+    wait(browser, lambda b: _title(b).endswith("2020"))
+    link = browser.find_element(By.ID, "nav-trends")
+    assert "indicator=design_tool_penetration" in link.get_attribute("href")
+    link.click()
+    wait(browser, lambda b: urlparse(b.current_url).path == "/trends")
+    wait(browser, lambda b: "数字化研发设计工具普及率" in text_of(b, "#trends-indicator"))
+
+
+def test_clicking_a_province_opens_its_trend(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
+    x, y = browser.execute_script("""
+        // a point that really lies on a coloured province (a bounding-box centre may fall outside it)
+        const paths = [...[...document.querySelectorAll('#map-graph g.geo g.trace.choropleth')][1]
+            .querySelectorAll('path.choroplethlocation')].filter(p => p.getAttribute('d'));
+        for (const p of paths) {
+            const r = p.getBoundingClientRect();
+            for (let fx = 0.3; fx <= 0.7; fx += 0.1) for (let fy = 0.3; fy <= 0.7; fy += 0.1) {
+                const x = r.x + r.width * fx, y = r.y + r.height * fy;
+                const local = new DOMPoint(x, y).matrixTransform(p.getScreenCTM().inverse());
+                if (p.isPointInFill(local)) return [x, y];
+            }
+        }
+        return null;""")
+    # plotly geo picks the province under the pointer from its hover state: move, rest, then click
+    actions = ActionBuilder(browser)
+    actions.pointer_action.move_to_location(int(x), int(y)).pause(0.3).move_to_location(int(x) + 2, int(y) + 1)
+    actions.pointer_action.pause(0.3).click()
+    actions.perform()
+    wait(browser, lambda b: urlparse(b.current_url).path == "/trends")
+    regions = parse_qs(urlparse(browser.current_url).query)["region"][0].split(",")
+    assert regions[0] == "100000" and len(regions) == 2 and regions[1].isdigit() and regions[1] != "100000"
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#trends-graph .legend .traces")) >= 2)
+
+
+def test_a_newly_published_warehouse_is_picked_up_without_a_restart(
+    browser: webdriver.Chrome, app_url: str, served_db: Path, tmp_path: Path,
+) -> None:
+    new = tmp_path / "cnc_2025.csv"
+    new.write_text("indicator,region,year,value,note\ncnc_rate,全国,2025,68.5,test figure\n", encoding="utf-8")
+    ingest_file(new, served_db)
+    browser.get(app_url + "/?horizon=2025")
+    card = wait(browser, lambda b: b.find_elements(
+        By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"] text.number'))[0].find_element(
+        By.XPATH, "ancestor::article")
+    assert card.get_attribute("data-status") == "achieved"
+    assert "68.5%" in card.text
+
+
+@pytest.fixture(scope="module")
+def app_without_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("none") / "missing.duckdb")
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/trends"])
+def test_a_missing_warehouse_gives_a_clear_page_not_a_traceback(
+    browser: webdriver.Chrome, app_without_warehouse: str, path: str,
+) -> None:
+    browser.get(app_without_warehouse + path)
+    panel = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".error-panel"))[0]
+    assert "The data warehouse is not built yet" in panel.text
+    assert "python -m pipelines build" in panel.text
+    assert "Traceback" not in browser.page_source
+
+
+def test_layout_fits_a_shared_1280x720_screen(browser: webdriver.Chrome, app_url: str,
+                                              screenshot: Callable[[str], Path]) -> None:
+    browser.set_window_size(1280, 720)
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2024")
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 1280, "no horizontal scrolling on a shared screen"
+    screenshot("map_1280x720")
+    json.dumps(width)
