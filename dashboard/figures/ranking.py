@@ -9,8 +9,11 @@ from dashboard.figures.theme import ACCENT, GRID, ILLUSTRATIVE, base_layout
 
 
 def ranking_bars(df: pd.DataFrame, *, unit: str, direction: str = "higher",
-                 illustrative_label: str = "illustrative", height: int = 640) -> go.Figure:
-    """``df``: region_code, label, value, illustrative (bool). Missing values are left out, not drawn as 0."""
+                 illustrative_label: str = "illustrative", height: int | None = None) -> go.Figure:
+    """``df``: region_code, label, value, illustrative (bool). Missing values are left out, not drawn as 0.
+
+    Without ``height`` the figure fills its container, which the page sizes to the screen.
+    """
     data = df.dropna(subset=["value"]).sort_values("value", ascending=direction != "higher")
     data = data.iloc[::-1]  # plotly draws the first category at the bottom
     colors = [ILLUSTRATIVE if ill else ACCENT for ill in data["illustrative"]]
@@ -24,8 +27,8 @@ def ranking_bars(df: pd.DataFrame, *, unit: str, direction: str = "higher",
     )
     layout = base_layout(
         height=height, bargap=0.25, showlegend=False,
-        xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False, "showticklabels": False},
-        yaxis={"tickfont": {"size": 12}, "automargin": True},
+        xaxis={"showgrid": True, "gridcolor": GRID, "zeroline": False, "showticklabels": False, "fixedrange": True},
+        yaxis={"tickfont": {"size": 11}, "automargin": True, "fixedrange": True},
         margin={"l": 8, "r": 40, "t": 8, "b": 8},
     )
     return go.Figure(bars, layout)

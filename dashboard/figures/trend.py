@@ -48,14 +48,14 @@ def _with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, unit: str,
-                labels: Mapping[str, str] = DEFAULT_LABELS, height: int = 520) -> go.Figure:
+                labels: Mapping[str, str] = DEFAULT_LABELS, height: int | None = None) -> go.Figure:
     """``df``: region_code, label, year, value, as_of, status, source_title — one row per region and year."""
     fig = go.Figure(layout=base_layout(
         height=height, hovermode="closest",
         legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 13}},
         xaxis={"showgrid": False, "linecolor": GRID, "ticks": "outside", "tickcolor": GRID, "dtick": 1,
-               "tickformat": "d"},
-        yaxis={"gridcolor": GRID, "zeroline": False, "ticksuffix": "%" if unit == "%" else "",
+               "tickformat": "d", "automargin": True},
+        yaxis={"gridcolor": GRID, "zeroline": False, "ticksuffix": "%" if unit == "%" else "", "automargin": True,
                "title": {"text": "" if unit == "%" else unit, "font": {"size": 12, "color": MUTED}}},
         margin={"l": 8, "r": 16, "t": 16, "b": 8},
     ))

@@ -65,7 +65,8 @@ def layout(indicator: str | None = None, year: str | None = None, mark: str | No
         ),
         html.Div([
             html.Button(t("map.play"), id=ids.MAP_PLAY, className="play-button", n_clicks=0),
-            html.Div(dcc.Slider(id=ids.MAP_YEAR, **_year_slider(years, start), included=False), className="slider"),
+            html.Div(dcc.Slider(id=ids.MAP_YEAR, **_year_slider(years, start), included=False,
+                                allow_direct_input=False), className="slider"),
             dcc.Interval(id=ids.MAP_TIMER, interval=1200, disabled=True),
         ], className="year-row"),
         html.Div([
