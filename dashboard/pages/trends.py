@@ -59,7 +59,8 @@ def layout(indicator: str | None = None, region: str | None = None, **_: str) ->
           prevent_initial_call="initial_duplicate")
 def draw_trends(indicator_id: str, region_codes: list[str] | None) -> tuple:
     codes = list(region_codes or [])
-    state = {"path": "/trends", "query": "?" + urlencode({"indicator": indicator_id, "region": ",".join(codes)}, safe=",")}
+    query = urlencode({"indicator": indicator_id, "region": ",".join(codes)}, safe=",")
+    state = {"path": "/trends", "query": f"?{query}"}
     wh = data.warehouse()
     ind = wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
     frame = trend_frame(wh, ind, codes)
