@@ -1,0 +1,100 @@
+"""The shipped build: every file loads cleanly, every number is cited, illustrative rows are marked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.build import DATA_DIR, build, is_up_to_date
+from pipelines.catalogue import CONFIG_DIR
+
+
+def sql(db: Path, query: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(query, params or []).fetchall()
+
+
+def test_every_shipped_file_loads_without_a_rejection(shipped_warehouse: Path) -> None:
+    runs = sql(shipped_warehouse, "SELECT file_name, rows_rejected, outcome FROM ingest_runs ORDER BY run_id")
+    assert len(runs) == 9
+    assert [(name, rejected) for name, rejected, _ in runs if rejected] == []
+    assert {outcome for *_, outcome in runs} == {"loaded"}
+
+
+def test_every_observation_and_target_cites_a_known_source(shipped_warehouse: Path) -> None:
+    orphans = sql(shipped_warehouse, """
+        SELECT source_id FROM observations UNION ALL SELECT source_id FROM targets
+        EXCEPT SELECT source_id FROM sources""")
+    assert orphans == []
+    uncited = sql(shipped_warehouse, """
+        SELECT source_id FROM sources WHERE kind <> 'illustrative'
+          AND coalesce(locator, '') = '' AND coalesce(url, '') = '' AND coalesce(document, '') = ''""")
+    assert uncited == [], "a source must resolve to a section, a URL or a seed document"
+
+
+def test_illustrative_rows_are_flagged_and_cite_illustrative_sources(shipped_warehouse: Path) -> None:
+    rows = sql(shipped_warehouse, """
+        SELECT o.status, s.kind, count(*) FROM observations o JOIN sources s USING (source_id)
+        WHERE o.status = 'illustrative' OR s.kind = 'illustrative' GROUP BY ALL""")
+    assert {(status, kind) for status, kind, _ in rows} == {("illustrative", "illustrative")}
+    provinces = sql(shipped_warehouse, """
+        SELECT DISTINCT status FROM observations
+        WHERE indicator_id IN ('cnc_rate', 'design_tool_penetration') AND region_code <> '100000'""")
+    assert provinces == [("illustrative",)]
+
+
+@pytest.mark.parametrize(("indicator", "year", "as_of", "value", "status"), [
+    ("cnc_rate", 2012, None, 24.6, "reported"),
+    ("cnc_rate", 2015, None, 45.4, "estimated"),
+    ("cnc_rate", 2020, "2020-09-30", 51.7, "reported"),
+    ("cnc_rate", 2020, None, 52.1, "reported"),
+    ("cnc_rate", 2021, None, 55.3, "reported"),
+    ("cnc_rate", 2025, "2025-03-31", 66.2, "reported"),
+    ("design_tool_penetration", 2012, None, 48.8, "estimated"),
+    ("design_tool_penetration", 2024, None, 82.0, "reported"),
+])
+def test_national_series_values_as_published(shipped_warehouse: Path, indicator: str, year: int,
+                                             as_of: str | None, value: float, status: str) -> None:
+    rows = sql(shipped_warehouse, """
+        SELECT value, status FROM observations WHERE indicator_id = ? AND region_code = '100000'
+          AND year = ? AND as_of IS NOT DISTINCT FROM ?::DATE""", [indicator, year, as_of])
+    assert rows == [(value, status)]
+
+
+def test_cumulative_counts_are_derived_not_stored(shipped_warehouse: Path) -> None:
+    assert sql(shipped_warehouse, """
+        SELECT sum(value) FROM observations WHERE indicator_id = 'pilot_projects' AND region_code = '100000'
+    """) == [(305.0,)]
+    assert sql(shipped_warehouse, """
+        SELECT sum(value) FROM observations WHERE indicator_id = 'demonstration_factories'
+          AND region_code = '100000'""") == [(421.0,)]
+
+
+def test_talent_forecasts_are_projected(shipped_warehouse: Path) -> None:
+    assert sql(shipped_warehouse, """
+        SELECT indicator_id, value, status FROM observations
+        WHERE indicator_id LIKE 'talent_%' AND year = 2025 ORDER BY 1""") == [
+        ("talent_demand", 9_000_000.0, "projected"), ("talent_gap", 4_500_000.0, "projected")]
+
+
+def test_comparators_are_ascii_and_2020_targets_include_seed_000s_list(shipped_warehouse: Path) -> None:
+    assert {c for (c,) in sql(shipped_warehouse, "SELECT DISTINCT comparator FROM targets")} <= {">", ">=", "<", "<="}
+    ids_2020 = {i for (i,) in sql(shipped_warehouse, "SELECT indicator_id FROM targets WHERE target_year = 2020")}
+    assert ids_2020 >= {"cnc_rate", "design_tool_penetration", "smart_factory_penetration", "pilot_projects",
+                        "standards", "solution_providers_1bn", "benchmark_enterprises", "pilot_cost_reduction"}
+
+
+def test_build_info_records_inputs_and_rebuild_is_skipped_only_while_they_are_unchanged(tmp_path: Path) -> None:
+    config, data = tmp_path / "config", tmp_path / "data"
+    shutil.copytree(CONFIG_DIR, config)
+    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("*.duckdb*", ".*"))
+    db = tmp_path / "warehouse.duckdb"
+    build(db, config, data, progress=False)
+    info = sql(db, "SELECT code_version, map_keys(input_checksums) FROM build_info")
+    assert len(info) == 1 and "config/targets.yaml" in info[0][1] and "data/raw/national_rates.csv" in info[0][1]
+    assert is_up_to_date(db, config, data)
+    (config / "targets.yaml").write_text((config / "targets.yaml").read_text("utf-8") + "\n", "utf-8")
+    assert not is_up_to_date(db, config, data)
