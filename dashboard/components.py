@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 from dash import dcc, html
 
 from dashboard.figures.theme import STATUS_COLORS
@@ -40,6 +41,13 @@ def warehouse_missing(detail: str) -> html.Div:
         dcc.Markdown(t("error.no_warehouse.body")),
         html.Pre(detail, className="error-detail"),
     ], className="error-panel", role="alert")
+
+
+def indicator_picker(component_id: str, indicators: pd.DataFrame, value: str) -> html.Label:
+    """The labelled indicator dropdown the map, trends and data pages share (zh · en names)."""
+    return labelled("map.indicator", dcc.Dropdown(
+        id=component_id, value=value, clearable=False, className="indicator-dropdown",
+        options=[{"label": f"{r.name_zh} · {r.name_en}", "value": r.indicator_id} for r in indicators.itertuples()]))
 
 
 def labelled(label_key: str, control: object) -> html.Label:

@@ -13,7 +13,7 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 
 from dashboard import data, ids
-from dashboard.components import labelled, page_header, source_line, warehouse_missing
+from dashboard.components import indicator_picker, page_header, source_line, warehouse_missing
 from dashboard.figures.province_map import graph_config, map_updates, province_map
 from dashboard.figures.ranking import ranking_bars
 from dashboard.i18n import t
@@ -56,10 +56,7 @@ def layout(indicator: str | None = None, year: str | None = None, mark: str | No
     return html.Div([
         page_header(
             "map.heading",
-            labelled("map.indicator", dcc.Dropdown(
-                id=ids.MAP_INDICATOR, value=chosen, clearable=False, className="indicator-dropdown",
-                options=[{"label": f"{r.name_zh} · {r.name_en}", "value": r.indicator_id}
-                         for r in options.itertuples()])),
+            indicator_picker(ids.MAP_INDICATOR, options, chosen),
             dcc.Checklist(id=ids.MAP_MARK, options=[{"label": t("map.mark_target"), "value": "on"}],
                           value=["on"] if mark == "1" else [], className="toggle"),
         ),

@@ -8,7 +8,7 @@ import dash
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import labelled, page_header, source_line, warehouse_missing
+from dashboard.components import indicator_picker, labelled, page_header, source_line, warehouse_missing
 from dashboard.figures.trend import trend_chart
 from dashboard.i18n import t
 from dashboard.views import trend_frame, trend_overlays
@@ -38,10 +38,7 @@ def layout(indicator: str | None = None, region: str | None = None, **_: str) ->
     return html.Div([
         page_header(
             "trends.heading",
-            labelled("map.indicator", dcc.Dropdown(
-                id=ids.TRENDS_INDICATOR, value=chosen, clearable=False, className="indicator-dropdown",
-                options=[{"label": f"{r.name_zh} · {r.name_en}", "value": r.indicator_id}
-                         for r in indicators.itertuples()])),
+            indicator_picker(ids.TRENDS_INDICATOR, indicators, chosen),
             labelled("trends.regions", dcc.Dropdown(
                 id=ids.TRENDS_REGIONS, value=picked, multi=True, className="region-dropdown",
                 options=[{"label": f"{r.short_zh} {r.name_en}", "value": r.region_code}
