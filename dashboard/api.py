@@ -193,6 +193,7 @@ def observations() -> flask.Response:
     return _cached(response, etag)
 
 
+@bp.route("/", defaults={"unknown": ""}, methods=["POST", "PUT", "PATCH", "DELETE"])
 @bp.route("/<path:unknown>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
 def not_found(unknown: str) -> flask.Response:
     """Unknown paths and write methods answer in JSON too (the API has no writes and no file paths)."""
@@ -277,6 +278,8 @@ def openapi_document(json_row_cap: int, xlsx_row_cap: int) -> dict[str, Any]:
                                 "The provenance record every export carries")}}
     paths["/openapi.json"] = {"get": {"summary": "This document", "operationId": "openapi", "parameters": [],
                                       "responses": {"200": {"description": "OpenAPI 3.1"}}}}
+    paths["/"] = {"get": {"summary": "The list of endpoints", "operationId": "index", "parameters": [],
+                          "responses": {"200": {"description": "Endpoints and the documentation's URL"}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Intelligent Manufacturing Monitor API", "version": "v1",

@@ -10,6 +10,7 @@ from pathlib import Path
 from pipelines.catalogue import CONFIG_DIR, STATUSES
 from pipelines.errors import PipelineError
 from pipelines.ingest import IngestReport, ingest_file
+from pipelines.slices import FORMATS
 from pipelines.warehouse import DEFAULT_DB
 
 DATA_DIR = DEFAULT_DB.parent
@@ -18,8 +19,9 @@ MAX_LISTED_REJECTIONS = 50
 
 
 def _print_report(report: IngestReport, *, verbose: bool = True) -> None:
-    print(f"{report.file}: {report.layout} layout, {report.file_format}{f' ({report.encoding})' if report.encoding else ''}, run {report.run_id}"
-          + (f", indicator {report.indicator_id}" if report.indicator_id else ""))
+    encoding = f" ({report.encoding})" if report.encoding else ""
+    indicator = f", indicator {report.indicator_id}" if report.indicator_id else ""
+    print(f"{report.file}: {report.layout} layout, {report.file_format}{encoding}, run {report.run_id}{indicator}")
     if verbose:
         for rej in report.rejections[:MAX_LISTED_REJECTIONS]:
             col = f" [{rej.column}]" if rej.column else ""
@@ -55,6 +57,26 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.export import write_export
+    from pipelines.slices import parse_slice, vocabulary
+    from pipelines.warehouse import Warehouse
+
+    wh = Warehouse(args.db)
+    try:
+        params = {"indicator": args.indicator, "region": args.region, "from": args.year_from, "to": args.year_to,
+                  "status": args.status}
+        s = parse_slice(params, vocabulary(wh))
+        suffix = args.out.suffix.lstrip(".").lower() if args.out else ""
+        fmt = args.format or (suffix if suffix in FORMATS else "parquet")
+        result = write_export(wh, s, fmt, args.out or Path(s.filename(fmt)))
+    finally:
+        wh.close()
+    print(f"wrote {result.paths[0]}: {result.provenance.rows} rows"
+          + "".join(f"\nwrote {extra} (provenance)" for extra in result.paths[1:]))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -83,6 +105,24 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--layout", choices=("long", "wide"), help="skip layout detection")
     i.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     i.set_defaults(func=_cmd_ingest)
+
+    e = sub.add_parser("export", help="write a slice of the observations to Parquet, CSV, XLSX or JSON",
+                       description="Write the observations of some indicators, regions, years and statuses to "
+                       "one file with its provenance (Parquet metadata; an XLSX sheet; a JSON member; for CSV a "
+                       "<file>.provenance.json beside it). Parameters mean what they mean on /data and in the "
+                       "API; list values may be comma-separated or repeated.")
+    e.add_argument("--indicator", action="append", help="indicator id(s) (default: all)")
+    e.add_argument("--region", action="append", help="region code(s), name(s) or group(s): east, central, west, "
+                   "northeast, 环渤海, 长三角, 珠三角, 中西部 (default: all)")
+    e.add_argument("--from", dest="year_from", metavar="YEAR", help="first year, inclusive")
+    e.add_argument("--to", dest="year_to", metavar="YEAR", help="last year, inclusive")
+    e.add_argument("--status", action="append", help=f"status(es) to keep: {', '.join(STATUSES)} (default: all)")
+    e.add_argument("--format", choices=FORMATS,
+                   help="default: from the --out suffix, else parquet")
+    e.add_argument("--out", type=Path, help="file to write (default: a name describing the slice, "
+                   "e.g. imm_cnc_rate_320000-330000_2015-2024.parquet)")
+    e.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
+    e.set_defaults(func=_cmd_export)
     return top
 
 

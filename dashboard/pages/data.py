@@ -57,6 +57,7 @@ def _initial(query: dict[str, str | list[str]], vocab: Vocabulary) -> tuple[Slic
 def layout(**query: str | list[str]) -> html.Div:
     try:
         vocab = vocabulary(data.warehouse())
+        names = data.warehouse().indicators().set_index("indicator_id")["name_zh"]
     except WarehouseError as exc:
         return html.Div([page_header("data.heading"), warehouse_missing(str(exc))])
     s, region_tokens, notice = _initial(query, vocab)
@@ -68,7 +69,7 @@ def layout(**query: str | list[str]) -> html.Div:
         html.Div([
             labelled("data.indicators", dcc.Dropdown(
                 id=ids.DATA_INDICATORS, value=list(s.indicators), className="indicator-dropdown", **dropdown,
-                options=[{"label": i, "value": i} for i in vocab.indicator_ids])),
+                options=[{"label": f"{i} · {names[i]}", "value": i} for i in vocab.indicator_ids])),
             labelled("data.regions", dcc.Dropdown(
                 id=ids.DATA_REGIONS, value=region_tokens, options=_region_options(vocab),
                 className="region-dropdown", **dropdown)),
@@ -85,9 +86,11 @@ def layout(**query: str | list[str]) -> html.Div:
                   html.Div(id=ids.DATA_DOWNLOADS, className="data-downloads")], className="data-bar"),
         dag.AgGrid(
             id=ids.DATA_GRID, rowData=[], className="data-grid",
-            columnDefs=[{"field": c, **({"type": "numericColumn"} if c in NUMERIC else {})} for c in SLICE_COLUMNS],
-            defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
-            dashGridOptions={"pagination": True, "paginationPageSize": 20, "paginationPageSizeSelector": False},
+            columnDefs=[{"field": c, "headerName": c, **({"type": "numericColumn"} if c in NUMERIC else {})}
+                        for c in SLICE_COLUMNS],  # the files' own column names, not prettified ones
+            defaultColDef={"sortable": True, "resizable": True, "minWidth": 80},
+            dashGridOptions={"pagination": True, "paginationPageSize": 20, "paginationPageSizeSelector": False,
+                             "rowHeight": 30, "headerHeight": 34},
             columnSize="autoSize",
         ),
         html.Section([

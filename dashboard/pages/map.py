@@ -30,13 +30,7 @@ MAP_LABELS = {"no_data": t("map.no_data"), "rank": t("map.rank"), "source": t("s
 
 def province_indicators() -> pd.DataFrame:
     """Indicators with province-level observations: only those make a map."""
-    wh = data.warehouse()
-    return wh.query("""
-        SELECT i.indicator_id, i.name_zh, i.name_en, list(DISTINCT o.year ORDER BY o.year) AS years
-        FROM indicators i JOIN observations o USING (indicator_id)
-        WHERE o.region_code <> '100000' AND o.breakdown = ''
-        GROUP BY ALL ORDER BY i.indicator_id
-    """)
+    return data.warehouse().indicators_with_data(provinces_only=True)
 
 
 def _year_slider(years: list[int], value: int) -> dict[str, object]:

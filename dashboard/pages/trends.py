@@ -25,10 +25,7 @@ TREND_LABELS = {"target": t("trends.target"), "required_path": t("trends.require
 def layout(indicator: str | None = None, region: str | None = None, **_: str) -> html.Div:
     wh = data.warehouse()
     try:
-        indicators = wh.query("""
-            SELECT indicator_id, name_zh, name_en FROM indicators
-            WHERE indicator_id IN (SELECT indicator_id FROM observations WHERE breakdown = '')
-            ORDER BY indicator_id""")
+        indicators = wh.indicators_with_data()
         regions = wh.regions()
     except WarehouseError as exc:
         return html.Div([page_header("trends.heading"), warehouse_missing(str(exc))])

@@ -2,21 +2,68 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.errors import WarehouseError
 from pipelines.warehouse.connection import connect
+
+if TYPE_CHECKING:
+    from pipelines.slices import Slice
 
 PUBLIC_TABLES = (
     "indicators", "regions", "sources", "plans", "targets", "observations", "observation_revisions",
     "ingest_runs", "rejected_rows", "build_info",
 )
+
+#: Columns of an exported slice, in order. Region names ride along so a CSV opened in Excel is readable;
+#: ``unit`` because one slice may mix indicators measured in %, counts and persons.
+SLICE_COLUMNS = (
+    "indicator_id", "region_code", "region_name_zh", "region_name_en", "year", "breakdown", "value", "unit",
+    "status", "as_of", "source_id", "scope", "note",
+)
+# The one filter behind every slice query. Values are always bound ($name); NULL means "no restriction".
+# list_contains on a bound list is pushed into the scan as an IN filter (checked with EXPLAIN on DuckDB 2.0).
+_SLICE_WHERE = """
+    ($indicators IS NULL OR list_contains($indicators, o.indicator_id))
+    AND ($regions IS NULL OR list_contains($regions, o.region_code))
+    AND ($year_from IS NULL OR o.year >= $year_from)
+    AND ($year_to IS NULL OR o.year <= $year_to)
+    AND ($statuses IS NULL OR list_contains($statuses, o.status))
+"""
+_SLICE_ROWS = """
+    SELECT o.indicator_id, o.region_code, r.name_zh AS region_name_zh, r.name_en AS region_name_en, o.year,
+           o.breakdown, o.value, i.unit, o.status, o.as_of, o.source_id, o.scope, o.note
+    FROM observations o JOIN regions r USING (region_code) JOIN indicators i USING (indicator_id)
+    WHERE""" + _SLICE_WHERE + """
+    ORDER BY o.indicator_id, o.region_code, o.year, o.breakdown, o.source_id
+"""
+
+
+@dataclass(frozen=True)
+class SliceFacts:
+    """What an export's provenance says about its slice: size, indicators, sources and the build."""
+
+    rows: int
+    year_min: int | None
+    year_max: int | None
+    indicators: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    build: dict[str, Any]
+
+
+def _slice_params(s: Slice) -> dict[str, Any]:
+    return {"indicators": list(s.indicators) or None, "regions": list(s.regions) or None,
+            "year_from": s.year_from, "year_to": s.year_to, "statuses": list(s.statuses) or None}
 
 
 class Warehouse:
@@ -30,6 +77,7 @@ class Warehouse:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._active = 0  # queries running on cursors of the current connection
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int] | None = None
 
@@ -45,11 +93,20 @@ class Warehouse:
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
             stamp = self._stat()
-            if self._con is None or stamp != self._stamp:
+            # DuckDB caches one database instance per path, so the old connection must be closed before the
+            # new file can be seen. Closing would cut off queries and downloads still reading it, so the switch
+            # waits for a moment when none is running; until then readers keep the old file. Nobody blocks.
+            if self._con is None or (stamp != self._stamp and self._active == 0):
                 if self._con is not None:
                     self._con.close()
                 self._con, self._stamp = connect(self.path, read_only=True), stamp
+            self._active += 1
             return self._con.cursor()
+
+    def _release(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.close()
+        with self._lock:
+            self._active -= 1
 
     def close(self) -> None:
         with self._lock:
@@ -62,7 +119,7 @@ class Warehouse:
         try:
             return cur.execute(sql, params or []).df()
         finally:
-            cur.close()
+            self._release(cur)
 
     @property
     def version(self) -> tuple[int, int]:
@@ -133,6 +190,15 @@ class Warehouse:
         """, {"indicator": indicator_id, "regions": region_codes, "year": year,
               "illustrative": include_illustrative}), "as_of")
 
+    def indicators_with_data(self, *, provinces_only: bool = False) -> pd.DataFrame:
+        """Indicators that have plain-series observations (at province level when asked), with their years."""
+        return self.query("""
+            SELECT i.indicator_id, i.name_zh, i.name_en, list(DISTINCT o.year ORDER BY o.year) AS years
+            FROM indicators i JOIN observations o USING (indicator_id)
+            WHERE o.breakdown = '' AND (NOT $prov OR o.region_code <> '100000')
+            GROUP BY ALL ORDER BY i.indicator_id
+        """, {"prov": provinces_only})
+
     def years(self, indicator_id: str, *, provinces_only: bool = False) -> list[int]:
         df = self.query("""
             SELECT DISTINCT year FROM observations
@@ -140,3 +206,60 @@ class Warehouse:
             ORDER BY year
         """, {"indicator": indicator_id, "prov": provinces_only})
         return [int(y) for y in df["year"]]
+
+    def observation_years(self) -> list[int]:
+        df = self.query("SELECT DISTINCT year FROM observations ORDER BY year")
+        return [int(y) for y in df["year"]]
+
+    # -- slices for the data page, the API and the CLI ------------------------------------------------
+    def _arrow(self, sql: str, params: dict[str, Any]) -> pa.Table:
+        cur = self._cursor()
+        try:
+            return cur.sql(sql, params=params).to_arrow_table()
+        finally:
+            self._release(cur)
+
+    def slice_count(self, s: Slice) -> int:
+        return int(self._arrow("SELECT count(*) AS n FROM observations o WHERE" + _SLICE_WHERE,
+                               _slice_params(s))["n"][0].as_py())
+
+    def slice_table(self, s: Slice, *, limit: int | None = None) -> pa.Table:
+        """The first ``limit`` rows of a slice (all without a limit), materialised: previews and small answers."""
+        return self._arrow(_SLICE_ROWS + " LIMIT $limit", _slice_params(s) | {"limit": limit})
+
+    @contextlib.contextmanager
+    def slice_stream(self, s: Slice, *, batch_rows: int = 262_144) -> Iterator[pa.RecordBatchReader]:
+        """Yield a reader over the slice in Arrow batches, never holding the whole slice in Python.
+
+        A download that outlives a publish keeps reading the file it started on: the shared connection is
+        not switched while it runs. Leaving the block (or a client going away mid-stream) ends the query.
+        """
+        cur = self._cursor()
+        try:
+            yield cur.sql(_SLICE_ROWS, params=_slice_params(s)).to_arrow_reader(batch_rows)
+        finally:
+            self._release(cur)
+
+    def slice_facts(self, s: Slice) -> SliceFacts:
+        """Row count, year span, the indicators asked for (or present) and the sources cited by the rows."""
+        params = _slice_params(s)
+        summary = self._arrow("""
+            SELECT count(*)::BIGINT AS n, min(o.year) AS year_min, max(o.year) AS year_max,
+                   coalesce(list(DISTINCT o.indicator_id ORDER BY o.indicator_id), []) AS indicator_ids,
+                   coalesce(list(DISTINCT o.source_id ORDER BY o.source_id), []) AS source_ids
+            FROM observations o WHERE""" + _SLICE_WHERE, params).to_pylist()[0]
+        indicators = self._arrow("""
+            SELECT indicator_id, name_zh, name_en, unit, value_kind, definition, scope FROM indicators
+            WHERE list_contains($ids, indicator_id) ORDER BY indicator_id
+        """, {"ids": params["indicators"] or summary["indicator_ids"]}).to_pylist()
+        sources = self._arrow("""
+            SELECT source_id, title, publisher, published, locator, url, kind FROM sources
+            WHERE list_contains($ids, source_id) ORDER BY source_id
+        """, {"ids": summary["source_ids"]}).to_pylist()
+        build = self._arrow("""
+            SELECT strftime(timezone('UTC', built_at), '%Y-%m-%dT%H:%M:%SZ') AS built_at, code_version,
+                   duckdb_version, schema_version
+            FROM build_info
+        """, {}).to_pylist()
+        return SliceFacts(summary["n"], summary["year_min"], summary["year_max"], indicators, sources,
+                          build[0] if build else {})

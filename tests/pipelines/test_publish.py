@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from pipelines.ingest import ingest_file
+from pipelines.slices import Slice
 from pipelines.warehouse import Warehouse
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,3 +83,25 @@ def test_readers_during_publishes_see_the_old_or_the_new_warehouse_never_a_mix(
     for years in seen:
         assert years == tuple(range(2000, 2000 + len(years))), years
     assert not list(empty_warehouse.parent.glob(".*.tmp"))
+
+
+def test_a_download_in_flight_keeps_its_file_and_the_reader_switches_once_it_ends(
+    empty_warehouse: Path, tmp_path: Path,
+) -> None:
+    def publish(year: int) -> None:
+        path = tmp_path / f"{year}.csv"
+        path.write_text(f"indicator,region,year,value\ncnc_rate,全国,{year},50\n", encoding="utf-8")
+        ingest_file(path, empty_warehouse)
+
+    def years(wh: Warehouse) -> list[int]:
+        return wh.query("SELECT year FROM observations ORDER BY year")["year"].tolist()
+
+    publish(2000)
+    wh = Warehouse(empty_warehouse)
+    everything = Slice(indicators=(), regions=(), year_from=None, year_to=None, statuses=())
+    with wh.slice_stream(everything) as reader:
+        publish(2001)
+        assert years(wh) == [2000]  # switching now would cut off the download
+        assert reader.read_all().num_rows == 1
+    assert years(wh) == [2000, 2001]
+    wh.close()

@@ -1,0 +1,288 @@
+"""Writing a slice as Parquet (zstd), CSV (UTF-8 with BOM), XLSX or JSON, each carrying its provenance.
+
+Every writer reads an Arrow batch stream from the warehouse and yields bytes as it goes, so the HTTP API can
+stream a county-scale slice and the CLI can write one to disk with the same code, never holding the slice in
+pandas. Provenance travels inside the file where the format allows (Parquet key-value metadata, an XLSX
+"provenance" sheet, a JSON ``provenance`` member) and beside it otherwise (``<file>.provenance.json`` for the
+CLI's CSV; ``/api/v1/provenance?…``, linked from every API response, for HTTP).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from pipelines.errors import PipelineError
+from pipelines.slices import Slice, SliceError
+from pipelines.warehouse import Warehouse
+
+API_PATH = "/api/v1/observations"
+PROVENANCE_PATH = "/api/v1/provenance"
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+UTF8_BOM = b"\xef\xbb\xbf"  # so Excel opens Chinese text in a CSV as UTF-8 rather than the system code page
+
+LICENCE_NOTE = (
+    "Figures are compiled from the public sources listed under 'sources'; each publisher's terms apply to its "
+    "figures. Rows with status 'illustrative' are generated example values, not official statistics. The "
+    "compilation and the code that produced this file are MIT-licensed (imm project)."
+)
+COLUMN_NOTES = {
+    "indicator_id": "indicator (names, units and definitions under 'indicators')",
+    "region_code": "GB/T 2260 six-digit code; 100000 is the national figure",
+    "year": "the year the figure describes",
+    "breakdown": "sub-group of the indicator ('' for the plain series)",
+    "value": "the figure, in the unit given in 'unit'",
+    "status": "reported | estimated | illustrative (generated, not official) | projected",
+    "as_of": "date the figure refers to when earlier than year-end; empty means year-end",
+    "source_id": "where the figure comes from (titles under 'sources')",
+}
+
+
+class ExportError(PipelineError):
+    """The export's file cannot be written (no such directory, no permission, disk full)."""
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    media_type: str
+    is_text: bool
+
+
+EXPORT_FORMATS = {
+    "json": ExportFormat("json", "application/json", is_text=True),
+    "parquet": ExportFormat("parquet", "application/vnd.apache.parquet", is_text=False),
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8", is_text=True),
+    "xlsx": ExportFormat("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", is_text=False),
+}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an exported slice comes from: its query, size, indicators, sources, build and licence."""
+
+    query: str
+    api: str
+    parameters: dict[str, str]
+    rows: int
+    years: list[int | None]
+    indicators: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    warehouse: dict[str, Any]
+    columns: dict[str, str] = field(default_factory=lambda: dict(COLUMN_NOTES))
+    licence: str = LICENCE_NOTE
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=_plain)
+
+    def parquet_metadata(self) -> dict[str, str]:
+        """Key-value metadata: the whole record under ``imm:provenance`` and the parts people look for first."""
+        units = {i["indicator_id"]: {"unit": i["unit"], "name_en": i["name_en"], "name_zh": i["name_zh"]}
+                 for i in self.indicators}
+        return {
+            "imm:provenance": self.to_json(),
+            "imm:query": self.query,
+            "imm:indicators": json.dumps(units, ensure_ascii=False),
+            "imm:sources": json.dumps({s["source_id"]: s["title"] for s in self.sources}, ensure_ascii=False),
+            "imm:built_at": str(self.warehouse.get("built_at", "")),
+            "imm:licence": self.licence,
+        }
+
+
+def provenance(wh: Warehouse, s: Slice) -> Provenance:
+    facts = wh.slice_facts(s)
+    query = s.to_query_string()
+    return Provenance(
+        query=query, api=f"{API_PATH}?{query}" if query else API_PATH, parameters=s.params(), rows=facts.rows,
+        years=[facts.year_min, facts.year_max], indicators=facts.indicators, sources=facts.sources,
+        warehouse=facts.build,
+    )
+
+
+def check_size(fmt: str, prov: Provenance, *, json_row_cap: int | None) -> None:
+    """Refuse, before any byte is sent, a JSON answer over the cap or an XLSX beyond Excel's sheet limit."""
+    others = [f for f in ("parquet", "csv") if f != fmt]
+    if fmt == "json" and json_row_cap is not None and prov.rows > json_row_cap:
+        raise SliceError("format", fmt, others, f"the slice has {prov.rows:,} rows; JSON answers are capped at "
+                         f"{json_row_cap:,} rows — narrow the slice or ask for format=parquet or format=csv")
+    if fmt == "xlsx" and prov.rows > XLSX_MAX_ROWS:
+        raise SliceError("format", fmt, others, f"the slice has {prov.rows:,} rows; an Excel sheet holds "
+                         f"{XLSX_MAX_ROWS:,} — narrow the slice or ask for format=parquet or format=csv")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot put {type(value).__name__} in JSON")
+
+
+def jsonable_rows(table: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
+    """Rows as plain dicts with ISO dates: what JSON bodies and the data page's preview grid need."""
+    dates = [f.name for f in table.schema if pa.types.is_date(f.type) or pa.types.is_timestamp(f.type)]
+    rows = table.to_pylist()
+    for row in rows:
+        for name in dates:
+            if row[name] is not None:
+                row[name] = row[name].isoformat()
+    return rows
+
+
+class _Chunks:
+    """A write-only file for pyarrow writers whose contents are handed on (and dropped) after each batch."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._size = 0
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        self._size += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._size
+
+    def flush(self) -> None:
+        """Nothing buffered here: bytes are handed on by :meth:`drain`."""
+
+    def close(self) -> None:
+        self.closed = True
+
+    def drain(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
+
+
+def _parquet(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
+    sink = _Chunks()
+    schema = reader.schema.with_metadata(prov.parquet_metadata())
+    with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+        for batch in reader:
+            writer.write_batch(batch)  # one row group per batch: memory stays bounded by the batch size
+            yield sink.drain()
+    yield sink.drain()
+
+
+def _csv(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
+    sink = _Chunks()
+    sink.write(UTF8_BOM)
+    with pacsv.CSVWriter(sink, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+            yield sink.drain()
+    yield sink.drain()
+
+
+def _json(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
+    yield ('{"provenance": ' + prov.to_json() + ', "rows": [').encode()
+    first = True
+    for batch in reader:
+        rows = jsonable_rows(batch)
+        if rows:
+            text = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+            yield (("\n" if first else ",\n") + text).encode()
+            first = False
+    yield b"\n]}\n"
+
+
+def _cell(ws: Any, value: object) -> object:
+    """Strings stay strings: openpyxl would store ``=…`` as a formula and reject control characters."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _provenance_sheet(ws: Any, prov: Provenance) -> None:
+    for key in ("query", "api", "rows", "licence"):
+        ws.append([key, _cell(ws, str(getattr(prov, key)))])
+    ws.append(["years", f"{prov.years[0]}–{prov.years[1]}"])
+    for key, value in prov.warehouse.items():
+        ws.append([f"warehouse {key}", _cell(ws, str(value))])
+    for title, records in (("indicators", prov.indicators), ("sources", prov.sources),
+                           ("columns", [{"column": k, "meaning": v} for k, v in prov.columns.items()])):
+        ws.append([])
+        ws.append([title])
+        if records:
+            ws.append(list(records[0]))
+            for record in records:
+                ws.append([_cell(ws, v) for v in record.values()])
+
+
+def _xlsx(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
+    book = Workbook(write_only=True)
+    data = book.create_sheet("data")
+    data.append(reader.schema.names)
+    for batch in reader:
+        for row in batch.to_pylist():
+            data.append([_cell(data, v) for v in row.values()])
+    _provenance_sheet(book.create_sheet("provenance"), prov)
+    # A zip cannot be written front to back, so the workbook goes to a spooled file (memory, then disk).
+    with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as buffer:
+        book.save(buffer)
+        buffer.seek(0)
+        while chunk := buffer.read(1024 * 1024):
+            yield chunk
+
+
+_WRITERS: dict[str, Callable[[pa.RecordBatchReader, Provenance], Iterator[bytes]]] = {
+    "json": _json, "parquet": _parquet, "csv": _csv, "xlsx": _xlsx,
+}
+
+
+def iter_export(wh: Warehouse, s: Slice, fmt: str, prov: Provenance) -> Iterator[bytes]:
+    """The bytes of ``s`` in ``fmt``, batch by batch; the warehouse query ends when the iterator does."""
+    with wh.slice_stream(s) as reader:
+        yield from _WRITERS[fmt](reader, prov)
+
+
+@dataclass(frozen=True)
+class Export:
+    paths: list[Path]
+    provenance: Provenance
+
+
+def write_export(wh: Warehouse, s: Slice, fmt: str, out: Path) -> Export:
+    """Write ``s`` to ``out`` (atomically: a crash leaves no half file), plus a provenance sidecar for CSV."""
+    prov = provenance(wh, s)
+    check_size(fmt, prov, json_row_cap=None)
+    out = Path(out)
+    _atomic_write(out, iter_export(wh, s, fmt, prov))
+    paths = [out]
+    if fmt == "csv":
+        sidecar = out.with_name(f"{out.name}.provenance.json")
+        _atomic_write(sidecar, [prov.to_json(indent=2).encode() + b"\n"])
+        paths.append(sidecar)
+    return Export(paths, prov)
+
+
+def _atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write the export ({exc.strerror or exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
