@@ -6,6 +6,7 @@ download links *are* API URLs: the files a researcher saves here are the ones a 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -15,12 +16,13 @@ import flask
 from dash import Input, Output, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import labelled, page_header, warehouse_missing
+from dashboard.components import illustrative_badge, labelled, page_header, warehouse_missing
 from dashboard.i18n import t
 from pipelines.catalogue import STATUSES
 from pipelines.errors import WarehouseError
 from pipelines.export import API_PATH, jsonable_rows
 from pipelines.slices import MACRO_REGIONS, Slice, SliceError, Vocabulary, parse_slice, split_values, vocabulary
+from pipelines.warehouse import Warehouse
 from pipelines.warehouse.reads import SLICE_COLUMNS
 
 dash.register_page(__name__, path="/data", title=t("nav.data"), name=t("nav.data"), order=3)
@@ -160,7 +162,15 @@ def show_slice(indicators: list[str] | None, regions: list[str] | None, year_fro
             raise SliceError("status", "", STATUSES, t("data.no_status"))
         s = parse_slice(query, vocabulary(wh))
         preview, total = jsonable_rows(wh.slice_table(s, limit=PREVIEW_ROWS)), wh.slice_count(s)
+        illustrative = _has_illustrative(wh, s)
     except SliceError as exc:
         return [], "", [], "", "", html.Div(exc.message, className="data-error"), state
-    return (preview, _count(total, len(preview)), _downloads(s), _api_url(s, None, absolute=True), _snippet(s),
-            None, state)
+    count = [_count(total, len(preview)), " ", illustrative_badge() if illustrative else None]
+    return (preview, count, _downloads(s), _api_url(s, None, absolute=True), _snippet(s), None, state)
+
+
+def _has_illustrative(wh: Warehouse, s: Slice) -> bool:
+    """Whether any row of the slice (not just of the preview) is illustrative: then the badge shows."""
+    if s.statuses and "illustrative" not in s.statuses:
+        return False
+    return wh.slice_count(dataclasses.replace(s, statuses=("illustrative",))) > 0

@@ -57,8 +57,13 @@ def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any]
 
 
 def count_text(browser: webdriver.Chrome) -> str:
+    """The row count, without the illustrative badge that may follow it."""
     found = browser.find_elements(By.ID, "data-count")
-    return found[0].text if found else ""
+    return found[0].text.removesuffix("Illustrative data").strip() if found else ""
+
+
+def has_illustrative_badge(browser: webdriver.Chrome) -> bool:
+    return bool(browser.find_elements(By.CSS_SELECTOR, "#data-count .badge-illustrative"))
 
 
 def expected_rows(db: Path, where: str) -> list[tuple]:
@@ -117,6 +122,7 @@ def test_changing_filters_updates_count_links_and_address(
 
     browser.get(f"{app_url}/data?indicator=cnc_rate&region={quote('长三角')}")
     wait(browser, lambda b: count_text(b) == "40 rows")
+    assert has_illustrative_badge(browser)
     parquet = browser.find_element(By.CSS_SELECTOR, '#data-downloads a[data-format="parquet"]')
     assert "region=310000,320000,330000,340000" in unquote(parquet.get_attribute("href"))
 
@@ -124,6 +130,7 @@ def test_changing_filters_updates_count_links_and_address(
     illustrative = browser.find_element(By.CSS_SELECTOR, '#data-status input[value="illustrative"]')
     illustrative.click()
     wait(browser, lambda b: count_text(b) == "No observations match this selection.")
+    assert not has_illustrative_badge(browser)
     wait(browser, lambda b: "status=reported,estimated,projected" in unquote(b.current_url))
     assert "region=长三角" in unquote(browser.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, "#data-grid .ag-center-cols-container .ag-row") == []
