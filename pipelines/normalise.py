@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -33,8 +34,13 @@ def fold(text: object) -> str:
     """NFKC-fold (full-width → ASCII), strip and collapse whitespace; the first step for every cell."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).replace("\u3000", " ").strip()
-    return re.sub(r"\s+", " ", s)
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    # cached: a file repeats the same region, indicator and year strings on every row
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def is_no_value(text: object) -> bool:
@@ -108,7 +114,10 @@ class RegionResolver:
         self._index.update(dict.fromkeys(("全国", "china", "national", "全国合计", "合计", "总计"), NATIONAL))
 
     def resolve(self, text: object) -> RegionMatch:
-        folded = fold(text)
+        return self._resolve(fold(text))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one resolver per ingest; its cache dies with it
+    def _resolve(self, folded: str) -> RegionMatch:
         key = folded[:6] if re.fullmatch(r"\d{6}(\.0+)?", folded) else _key(folded)
         code = self._index.get(key)
         if code is not None:
