@@ -38,7 +38,7 @@ from pipelines.warehouse.writes import OBS_COLUMNS, RunRecord  # noqa: E402
 BUDGETS = {
     "map step query": 10.0,         # one value per province (joins, as-of resolution) vs the bare filtered read
     "slice → Parquet": 3.0,         # our export (provenance, streaming) vs DuckDB's own COPY of the same rows
-    "ingest CSV": 100.0,            # per-row validation and accounting vs one bare Python pass over the rows
+    "ingest CSV": 50.0,             # per-row validation and accounting vs one bare Python pass over the rows
     "year patch / full map": 0.25,  # bytes a year step sends vs the whole figure with geometry
 }
 
