@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import urllib.parse
 import zlib
 from collections.abc import Iterable, Iterator
 from http import HTTPStatus
@@ -84,7 +85,10 @@ def _not_modified(etag: str) -> flask.Response | None:
 
 
 def _args(allowed: Iterable[str]) -> dict[str, list[str]]:
-    args = {name: flask.request.args.getlist(name) for name in flask.request.args}
+    """Query parameters read as UTF-8 whether percent-encoded (browsers) or sent raw (``curl '…region=浙江'``);
+    the WSGI layer would read raw bytes as Latin-1."""
+    query = flask.request.query_string.decode("utf-8", errors="replace")
+    args = urllib.parse.parse_qs(query, keep_blank_values=True)
     check_params(args, allowed)
     return args
 

@@ -221,3 +221,12 @@ def test_openapi_and_docs_describe_every_parameter_route_and_the_cap(client: Fla
         assert f"`{param['name']}`" in guide, param["name"]
     for fact in ("50,000", "1,048,575", "east", "长三角", "ETag", "gzip", "X-Row-Count", "python -m pipelines export"):
         assert fact in guide, fact
+
+
+def test_raw_utf8_in_the_query_string_reads_like_percent_encoding(client: FlaskClient) -> None:
+    """curl sends `region=浙江` unencoded; the answer must match the percent-encoded request."""
+    wsgi_raw = "indicator=cnc_rate&region=浙江".encode().decode("latin-1")  # how WSGI hands raw bytes over
+    raw = client.get("/api/v1/observations", environ_overrides={"QUERY_STRING": wsgi_raw})
+    encoded = client.get("/api/v1/observations?indicator=cnc_rate&region=%E6%B5%99%E6%B1%9F")
+    assert raw.status_code == encoded.status_code == 200
+    assert raw.get_json() == encoded.get_json()
