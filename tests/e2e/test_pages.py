@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import duckdb
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
@@ -183,14 +184,34 @@ def test_a_year_step_changes_the_values_and_sends_no_geometry(browser: webdriver
     assert query["year"] == ["2019"] and query["indicator"] == ["cnc_rate"]  # the address follows the view
 
 
-def test_a_deep_link_restores_the_view(browser: webdriver.Chrome, app_url: str) -> None:
+def test_a_deep_link_restores_the_view(browser: webdriver.Chrome, app_url: str, served_db: Path) -> None:
     browser.get(app_url + "/map?indicator=design_tool_penetration&year=2017&mark=1")
     wait(browser, lambda b: _title(b).endswith("2017"))
     assert "数字化研发设计工具普及率" in _title(browser)
     assert browser.find_element(By.CSS_SELECTOR, "#map-mark-target input").is_selected()
+    # provinces above the next national target (> 70 % by 2020) are outlined: as many as the warehouse says
+    with duckdb.connect(str(served_db), read_only=True) as con:
+        meeting = con.execute("""SELECT count(*) FROM observations WHERE indicator_id = 'design_tool_penetration'
+                                 AND year = 2017 AND region_code <> '100000' AND value > 70""").fetchall()[0][0]
+    assert meeting > 0
+    wait(browser, lambda b: (c := map_paths(b)) and c[2] == meeting)
     browser.get(app_url + "/trends?indicator=pilot_projects&region=100000,370000")
     legend = wait(browser, lambda b: text_of(b, "#trends-graph .legend"))
     assert "全国" in legend and "山东" in legend
+
+
+def test_play_steps_through_the_years_and_pause_stops(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2015")
+    wait(browser, lambda b: _title(b).endswith("2015"))
+    play = browser.find_element(By.ID, "map-play")
+    play.click()
+    wait(browser, lambda b: _title(b).endswith("2016"), timeout=10)
+    wait(browser, lambda b: _title(b).endswith("2017"), timeout=10)
+    play.click()
+    assert play.text == "Play"
+    stopped = _title(browser)
+    time.sleep(2.5)  # two timer periods
+    assert _title(browser) == stopped
 
 
 def test_navigation_keeps_the_chosen_indicator(browser: webdriver.Chrome, app_url: str) -> None:
