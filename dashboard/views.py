@@ -143,7 +143,13 @@ def map_frame(wh: Warehouse, indicator: pd.Series, year: int) -> pd.DataFrame:
 
 
 def national_target(wh: Warehouse, indicator_id: str, year: int) -> pd.Series | None:
-    """The national target a province value in ``year`` is best compared with: the next one due, else the last."""
+    """The national target a province value in ``year`` is best compared with: the next one due, else the last.
+
+    None for indicators whose province values add up to the national one (counts): a province's share of
+    300 projects is not measured against 300.
+    """
+    if wh.indicators().set_index("indicator_id").loc[indicator_id, "aggregation"] == "sum":
+        return None
     t = wh.targets()
     t = t[(t["indicator_id"] == indicator_id) & (t["region_code"] == NATIONAL)].sort_values("target_year")
     if t.empty:

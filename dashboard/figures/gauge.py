@@ -23,15 +23,17 @@ def target_gauge(value: float | None, target: float, *, unit: str, value_kind: s
                  color: str = ACCENT) -> go.Figure:
     """Gauge figure; ``value`` None draws an empty gauge with the target still marked."""
     lo, hi = gauge_range(value, target, value_kind)
+    # a reduction (all values ≤ 0) fills from 0 outwards, so a bigger cut draws a longer bar
+    axis_range = [hi, lo] if hi <= 0 else [lo, hi]
     suffix = "%" if unit == "%" else ""
     shown = value if value is not None and math.isfinite(value) else None
     indicator = go.Indicator(
         mode="gauge+number" if shown is not None else "gauge",
-        value=shown if shown is not None else lo,
+        value=shown if shown is not None else axis_range[0],
         number={"suffix": suffix, "font": {"size": 34, "color": INK}, "valueformat": ",.4~g"},
         gauge={
             "shape": "angular",
-            "axis": {"range": [lo, hi], "tickwidth": 1, "tickcolor": GRID, "nticks": 5,
+            "axis": {"range": axis_range, "tickwidth": 1, "tickcolor": GRID, "nticks": 5,
                      "tickfont": {"size": 11}},
             "bar": {"color": color if shown is not None else "rgba(0,0,0,0)", "thickness": 0.6},
             "bgcolor": "white",

@@ -22,6 +22,11 @@ def test_gauge_marks_the_target_and_shows_the_value() -> None:
     assert ind.number.suffix == "%"
 
 
+def test_a_reduction_gauge_fills_from_zero_towards_the_cut() -> None:
+    fig = target_gauge(-25.2, -20, unit="%", value_kind="change")
+    assert list(fig.data[0].gauge.axis.range) == [0, pytest.approx(-30.24)]
+
+
 def test_gauge_without_a_value_still_marks_the_target_but_shows_no_number() -> None:
     fig = target_gauge(None, 500, unit="count", value_kind="count")
     assert fig.data[0].mode == "gauge"

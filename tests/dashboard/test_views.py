@@ -75,6 +75,10 @@ def test_national_target_for_a_year_is_the_next_one_due(wh: Warehouse) -> None:
     assert views.national_target(wh, "cnc_rate", 2030)["target_year"] == 2027
 
 
+def test_counts_that_add_up_to_the_national_total_have_no_province_benchmark(wh: Warehouse) -> None:
+    assert views.national_target(wh, "pilot_projects", 2018) is None
+
+
 def test_trend_overlays_draw_paths_only_towards_unmet_targets(wh: Warehouse) -> None:
     ind = wh.indicators().set_index("indicator_id", drop=False).loc["cnc_rate"]
     overlays = {o.x: o for o in views.trend_overlays(wh, ind, ["100000"])}
