@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from pipelines.normalise import RegionResolver
 from pipelines.readers import read_table
 from pipelines.warehouse import Writer, staged
 from pipelines.warehouse.writes import OBS_COLUMNS, RunRecord
+
+PROGRESS_ROWS = 20_000  # files longer than this show a progress bar when a person is watching
 
 
 @dataclass
@@ -69,7 +72,8 @@ def ingest_into(writer: Writer, path: Path, *, indicator: str | None = None, sou
         raise InputFileError(f"{path}: unknown source id {source!r}; add it to config/sources.yaml or omit --source")
     own_source = file_source(path, table.sha256)
     ctx = Context(indicators, RegionResolver(writer.regions()), known_sources | {own_source.source_id})
-    parsed = parse(table, ctx, Defaults(indicator, source or own_source.source_id, status, layout))
+    progress = len(table.rows) > PROGRESS_ROWS and sys.stderr.isatty()
+    parsed = parse(table, ctx, Defaults(indicator, source or own_source.source_id, status, layout), progress=progress)
 
     incoming = pd.DataFrame([[getattr(c, col) for col in OBS_COLUMNS] for c in parsed.candidates],
                             columns=list(OBS_COLUMNS))

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tqdm import tqdm
+
 from pipelines.catalogue import STATUSES, Indicator
 from pipelines.errors import InputFileError
 from pipelines.normalise import (
@@ -201,8 +203,8 @@ def _unit_multiplier(rows: Sequence[Row]) -> float:
     return {"万": 1e4, "亿": 1e8}[m[1]] if m else 1.0
 
 
-def parse(table: Table, ctx: Context, defaults: Defaults) -> Parsed:
-    """Classify every record under the header of ``table``."""
+def parse(table: Table, ctx: Context, defaults: Defaults, *, progress: bool = False) -> Parsed:
+    """Classify every record under the header of ``table`` (with a progress bar on stderr if asked)."""
     header_idx, layout, roles, years = find_header(table, defaults.layout)
     above, header, body = table.rows[:header_idx], table.rows[header_idx], table.rows[header_idx + 1:]
     indicator_id = defaults.indicator_id
@@ -215,6 +217,7 @@ def parse(table: Table, ctx: Context, defaults: Defaults) -> Parsed:
     elif "indicator" not in roles and indicator_id is None:
         raise InputFileError(f"{table.path}: no indicator column (指标) in the header; pass --indicator ID")
     parsed = Parsed(layout=layout, indicator_id=indicator_id)
+    body = tqdm(body, desc=table.path.name, unit="row", disable=not progress, leave=False)
     if layout == "long":
         for row in body:
             _long_row(row, roles, ctx, defaults, indicator_id, parsed)
