@@ -17,7 +17,7 @@ from enum import StrEnum
 import pandas as pd
 
 ON_TRACK, MODERATE = 0.95, 0.60
-_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 class Status(StrEnum):
@@ -70,7 +70,7 @@ def classify(points: list[Point], *, comparator: str, target: float, target_year
         return Progress(Status.NO_DATA, None, baseline, None, "")
     latest = points[-1]
     base = baseline or points[0]
-    if _COMPARE[comparator](latest.value, target):
+    if COMPARE[comparator](latest.value, target):
         return Progress(Status.ACHIEVED, None, base, latest, "")
     deadline = float(target_year + 1)
     if latest.when <= base.when or deadline <= base.when:

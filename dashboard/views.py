@@ -7,18 +7,16 @@ lay them out. Nothing here builds figures or touches Dash.
 from __future__ import annotations
 
 import math
-import operator
 from dataclasses import dataclass
 
 import pandas as pd
 
 from dashboard.figures.trend import TargetOverlay, when_label
-from dashboard.progress import Point, Progress, Status, classify, fractional_year
+from dashboard.progress import COMPARE, Point, Progress, Status, classify, fractional_year
 from pipelines.catalogue import NATIONAL
 from pipelines.warehouse import Warehouse
 
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
-_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 def format_value(value: float, unit: str) -> str:
@@ -56,7 +54,6 @@ class Card:
     region_name: str
     target: str
     target_value: float
-    plan_name: str
     target_source: str
     is_cumulative: bool
     latest_value: float | None
@@ -70,22 +67,35 @@ def _points(series: pd.DataFrame) -> list[Point]:
     return [Point(fractional_year(int(r.year), r.as_of), float(r.value)) for r in series.itertuples()]
 
 
-def _baseline(series: pd.DataFrame, target: pd.Series) -> Point | None:
-    """The plan's stated baseline, else its base-year value (year before start), else the first at/after start."""
+def _baseline(series: pd.DataFrame, target: pd.Series, *, flow: bool) -> Point | None:
+    """The plan's stated baseline, else its base-year value (the year before it starts), else the first value
+    at or after its start. A cumulative count's base-year value is the total so far, 0 before the first batch."""
     if pd.notna(target["baseline_value"]):
         return Point(float(target["baseline_year"]) + 1, float(target["baseline_value"]))
     base_year = int(target["plan_start_year"]) - 1
+    if flow:
+        before = series.loc[series["year"] <= base_year, "value"]
+        return Point(base_year + 1.0, float(before.max()) if not before.empty else 0.0)
     at_base = series[series["year"] == base_year]
     after = series[series["year"] >= base_year]
     chosen = at_base if not at_base.empty else after
     return _points(chosen.head(1))[0] if not chosen.empty else None
 
 
-def progress_series(wh: Warehouse, indicator: pd.Series, region_code: str, until_year: int) -> pd.DataFrame:
-    series = wh.series(indicator["indicator_id"], [region_code])
-    if indicator["accumulation"] == "flow":
+def target_progress(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[pd.DataFrame, Progress]:
+    """The series a target is judged on (cumulative for counts, cut at the target year) and its progress.
+
+    The board and the trend overlays both come through here, so they can never disagree.
+    """
+    target_year = int(target["target_year"])
+    flow = indicator["accumulation"] == "flow"
+    series = wh.series(indicator["indicator_id"], [target["region_code"]])
+    if flow:
         series = cumulative(series)
-    return series[series["year"] <= until_year].reset_index(drop=True)
+    series = series[series["year"] <= target_year].reset_index(drop=True)
+    progress = classify(_points(series), comparator=target["comparator"], target=float(target["value"]),
+                        target_year=target_year, baseline=_baseline(series, target, flow=flow))
+    return series, progress
 
 
 def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
@@ -99,22 +109,14 @@ def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
     cards = []
     for _, t in targets.iterrows():
         ind = indicators.loc[t["indicator_id"]]
-        series = progress_series(wh, ind, t["region_code"], target_year)
-        if ind["accumulation"] == "flow":
-            start = int(t["plan_start_year"]) - 1
-            before = series.loc[series["year"] <= start, "value"]
-            baseline = Point(start + 1.0, float(before.max()) if not before.empty else 0.0)
-        else:
-            baseline = _baseline(series, t)
-        progress = classify(_points(series), comparator=t["comparator"], target=float(t["value"]),
-                            target_year=target_year, baseline=baseline)
+        series, progress = target_progress(wh, ind, t)
         latest = series.iloc[-1] if not series.empty else None
         cards.append(Card(
             indicator_id=ind["indicator_id"], name_zh=ind["name_zh"], name_en=ind["name_en"], unit=ind["unit"],
             value_kind=ind["value_kind"], region_code=t["region_code"],
             region_name=str(regions.loc[t["region_code"], "name_zh"]),
             target=target_text(t["comparator"], float(t["value"]), ind["unit"], target_year),
-            target_value=float(t["value"]), plan_name=t["plan_name_zh"],
+            target_value=float(t["value"]),
             target_source=" · ".join(x for x in (t["source_title"], t["source_locator"]) if isinstance(x, str)),
             is_cumulative=ind["accumulation"] == "flow",
             latest_value=None if latest is None else float(latest["value"]),
@@ -161,13 +163,13 @@ def national_target(wh: Warehouse, indicator_id: str, year: int) -> pd.Series | 
 def meeting_target(frame: pd.DataFrame, target: pd.Series | None) -> list[str]:
     if target is None:
         return []
-    ok = _COMPARE[target["comparator"]](frame["value"], float(target["value"]))
+    ok = COMPARE[target["comparator"]](frame["value"], float(target["value"]))
     return frame.loc[ok.fillna(False), "region_code"].tolist()
 
 
 # -- trends -------------------------------------------------------------------------------------------------
 def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str]) -> pd.DataFrame:
-    df = wh.series(indicator["indicator_id"], region_codes)
+    df = wh.series(indicator["indicator_id"], region_codes, include_projected=True)
     if indicator["accumulation"] == "flow":
         df = pd.concat([cumulative(g) for _, g in df.groupby("region_code")], ignore_index=True) if not df.empty else df
     df["label"] = df["short_zh"] + " " + df["name_en"]
@@ -192,13 +194,10 @@ def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str])
     overlays = []
     for _, row in t.sort_values("target_year").iterrows():
         target_year, value = int(row["target_year"]), float(row["value"])
-        series = progress_series(wh, indicator, row["region_code"], target_year)
+        _, progress = target_progress(wh, indicator, row)
         label = target_text(row["comparator"], value, indicator["unit"], target_year)
         required: list[tuple[float, float]] = []
         projection: list[tuple[float, float]] = []
-        baseline = _baseline(series, row) if indicator["accumulation"] != "flow" else None
-        progress = classify(_points(series), comparator=row["comparator"], target=value,
-                            target_year=target_year, baseline=baseline)
         if progress.status not in (Status.ACHIEVED, Status.NO_DATA) and progress.baseline and progress.latest:
             compound = progress.method == "cagr"
             goal = Point(target_year + 1.0, value)

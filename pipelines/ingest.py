@@ -68,10 +68,13 @@ def ingest_into(writer: Writer, path: Path, *, indicator: str | None = None, sou
         choices = ", ".join(sorted(indicators))
         raise InputFileError(f"{path}: unknown indicator {indicator!r}; expected one of {choices}")
     known_sources = writer.source_ids()
+    illustrative = writer.source_ids(kind="illustrative")
     if source is not None and source not in known_sources:
         raise InputFileError(f"{path}: unknown source id {source!r}; add it to config/sources.yaml or omit --source")
+    if source in illustrative and status != "illustrative":
+        raise InputFileError(f"{path}: source {source!r} holds generated values; pass --status illustrative")
     own_source = file_source(path, table.sha256)
-    ctx = Context(indicators, RegionResolver(writer.regions()), known_sources | {own_source.source_id})
+    ctx = Context(indicators, RegionResolver(writer.regions()), known_sources | {own_source.source_id}, illustrative)
     progress = len(table.rows) > PROGRESS_ROWS and sys.stderr.isatty()
     parsed = parse(table, ctx, Defaults(indicator, source or own_source.source_id, status, layout), progress=progress)
 

@@ -107,6 +107,7 @@ class Context:
     indicators: Mapping[str, Indicator]
     regions: RegionResolver
     source_ids: frozenset[str]
+    illustrative_sources: frozenset[str] = frozenset()  # sources of generated values: rows must say so
 
     def find_indicator(self, text: str) -> Indicator | None:
         """An indicator by id, Chinese or English name, in any case."""
@@ -157,8 +158,8 @@ def find_header(table: Table, layout: str | None) -> tuple[int, str, dict[str, i
         years = _year_columns(row.cells)
         if layout != "long" and years:
             if "region" not in roles:
-                first = next(i for i in range(len(row.cells)) if i not in years)
-                if first > min(years):
+                first = next((i for i in range(len(row.cells)) if i not in years), None)
+                if first is None or first > min(years):
                     continue
                 roles["region"] = first
             return idx, "wide", roles, years
@@ -261,6 +262,9 @@ def _long_row(row: Row, roles: dict[str, int], ctx: Context, defaults: Defaults,
     status = get("status").lower() or defaults.status
     if status not in STATUSES:
         problems.append(("status", f"status {status!r}; expected one of {', '.join(STATUSES)}"))
+    elif source_id in ctx.illustrative_sources and status != "illustrative":
+        problems.append(("status", f"source {source_id!r} holds generated values: status must be 'illustrative', "
+                                   f"not {status!r}"))
     as_of = _try(parse_date, get("as_of"), "as_of", problems) if get("as_of") else None
     value = None
     if is_no_value(get("value")):

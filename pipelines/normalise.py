@@ -131,8 +131,6 @@ class RegionResolver:
         names = dict.fromkeys(self._names[self._index[c]] for c in close)
         return RegionMatch(None, tuple(list(names)[:3]))
 
-    def name(self, code: str) -> str:
-        return self._names[code]
 
 
 def unknown_region_reason(text: object, match: RegionMatch) -> str:

@@ -14,8 +14,9 @@ from dashboard.progress import fractional_year
 
 DEFAULT_LABELS: Mapping[str, str] = {
     "target": "Target", "required_path": "Required path", "projection": "Current trend",
-    "illustrative": "illustrative", "source": "Source",
+    "illustrative": "illustrative", "estimated": "estimated", "projected": "projected", "source": "Source",
 }
+FLAGGED = ("illustrative", "estimated", "projected")  # statuses a reader must see at the point itself
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
     suffix = "%" if unit == "%" else f" {unit}"
     for i, (code, frame) in enumerate(df.groupby("region_code", sort=False)):
         pairs = list(zip(frame["year"], frame["as_of"], strict=True))
-        flags = [f" · {labels['illustrative']}" if s == "illustrative" else "" for s in frame["status"]]
+        flags = [f" · {labels.get(s, s)}" if s in FLAGGED else "" for s in frame["status"]]
         frame = frame.assign(
             x=[axis_x(y, a) for y, a in pairs],
             hover=[f"{when_label(y, a)} · {labels['source']}: {src}{flag}"
@@ -71,7 +72,7 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
         frame = _with_gaps(frame)
         color = CATEGORICAL[i % len(CATEGORICAL)]
         name = str(df.loc[df["region_code"] == code, "label"].iloc[0])
-        if any(flags):
+        if (frame["status"] == "illustrative").any():
             name += f" ({labels['illustrative']})"
         fig.add_trace(go.Scatter(
             x=frame["x"], y=frame["value"], name=name,

@@ -19,7 +19,9 @@ dash.register_page(__name__, path="/trends", title=t("nav.trends"), name=t("nav.
 DEFAULT_INDICATOR = "cnc_rate"
 DEFAULT_REGIONS = ["100000"]
 TREND_LABELS = {"target": t("trends.target"), "required_path": t("trends.required_path"),
-                "projection": t("trends.projection"), "illustrative": t("map.illustrative"), "source": t("source")}
+                "projection": t("trends.projection"), "illustrative": t("map.illustrative"),
+                "estimated": t("status.value.estimated"), "projected": t("status.value.projected"),
+                "source": t("source")}
 
 
 def layout(indicator: str | None = None, region: str | None = None, **_: str) -> html.Div:

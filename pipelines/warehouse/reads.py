@@ -20,10 +20,6 @@ from pipelines.warehouse.connection import connect
 if TYPE_CHECKING:
     from pipelines.slices import Slice
 
-PUBLIC_TABLES = (
-    "indicators", "regions", "sources", "plans", "targets", "observations", "observation_revisions",
-    "ingest_runs", "rejected_rows", "build_info",
-)
 
 #: Columns of an exported slice, in order. Region names ride along so a CSV opened in Excel is readable;
 #: ``unit`` because one slice may mix indicators measured in %, counts and persons.
@@ -126,11 +122,6 @@ class Warehouse:
         """Changes whenever a new warehouse is published; use it as a cache key."""
         return self._stat()
 
-    def table(self, name: str) -> pd.DataFrame:
-        if name not in PUBLIC_TABLES:
-            raise ValueError(f"unknown table {name!r}; expected one of {PUBLIC_TABLES}")
-        return self.query(f"SELECT * FROM {name}")
-
     # -- catalogue ---------------------------------------------------------------------------------
     def indicators(self) -> pd.DataFrame:
         return self.query("SELECT * FROM indicators ORDER BY indicator_id")
@@ -141,9 +132,6 @@ class Warehouse:
     def sources(self) -> pd.DataFrame:
         return self.query("SELECT * FROM sources ORDER BY source_id")
 
-    def plans(self) -> pd.DataFrame:
-        return self.query("SELECT * FROM plans ORDER BY end_year, plan_id")
-
     def targets(self) -> pd.DataFrame:
         """Targets with their plan's span and their source's title and locator, for boards and exports."""
         return self.query("""
@@ -152,9 +140,6 @@ class Warehouse:
             FROM targets t JOIN plans p USING (plan_id) JOIN sources s ON s.source_id = t.source_id
             ORDER BY t.target_year, t.indicator_id, t.region_code
         """)
-
-    def build_info(self) -> pd.DataFrame:
-        return self.query("SELECT built_at, code_version, duckdb_version, schema_version FROM build_info")
 
     # -- series for charts ---------------------------------------------------------------------------
     @staticmethod
@@ -165,8 +150,8 @@ class Warehouse:
         return df
 
     def series(self, indicator_id: str, region_codes: list[str] | None = None, *, year: int | None = None,
-               include_illustrative: bool = True) -> pd.DataFrame:
-        """One value per region and year of a plain (no-breakdown) series.
+               include_illustrative: bool = True, include_projected: bool = False) -> pd.DataFrame:
+        """One value per region and year of a plain (no-breakdown) series; forecasts only when asked.
 
         Where a year has several figures, a non-illustrative one beats an illustrative one, then the latest
         ``as_of`` wins (no ``as_of`` means year-end), so a September figure yields to the year-end one.
@@ -182,13 +167,14 @@ class Warehouse:
               AND ($regions IS NULL OR list_contains($regions, o.region_code))
               AND ($year IS NULL OR o.year = $year)
               AND ($illustrative OR o.status <> 'illustrative')
+              AND ($projected OR o.status <> 'projected')
             QUALIFY row_number() OVER (
                 PARTITION BY o.region_code, o.year
                 ORDER BY o.status = 'illustrative', coalesce(o.as_of, make_date(o.year, 12, 31)) DESC,
                          o.status = 'estimated', o.source_id) = 1
             ORDER BY o.region_code, o.year
         """, {"indicator": indicator_id, "regions": region_codes, "year": year,
-              "illustrative": include_illustrative}), "as_of")
+              "illustrative": include_illustrative, "projected": include_projected}), "as_of")
 
     def indicators_with_data(self, *, provinces_only: bool = False) -> pd.DataFrame:
         """Indicators that have plain-series observations (at province level when asked), with their years."""
@@ -198,14 +184,6 @@ class Warehouse:
             WHERE o.breakdown = '' AND (NOT $prov OR o.region_code <> '100000')
             GROUP BY ALL ORDER BY i.indicator_id
         """, {"prov": provinces_only})
-
-    def years(self, indicator_id: str, *, provinces_only: bool = False) -> list[int]:
-        df = self.query("""
-            SELECT DISTINCT year FROM observations
-            WHERE indicator_id = $indicator AND breakdown = '' AND (NOT $prov OR region_code <> '100000')
-            ORDER BY year
-        """, {"indicator": indicator_id, "prov": provinces_only})
-        return [int(y) for y in df["year"]]
 
     def observation_years(self) -> list[int]:
         df = self.query("SELECT DISTINCT year FROM observations ORDER BY year")

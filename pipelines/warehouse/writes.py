@@ -72,8 +72,10 @@ class Writer:
         rows = self.con.execute(f"SELECT {', '.join(names)} FROM regions").fetchall()
         return [Region(**dict(zip(names, r, strict=True))) for r in rows]
 
-    def source_ids(self) -> frozenset[str]:
-        return frozenset(r[0] for r in self.con.execute("SELECT source_id FROM sources").fetchall())
+    def source_ids(self, *, kind: str | None = None) -> frozenset[str]:
+        rows = self.con.execute("SELECT source_id FROM sources WHERE $kind IS NULL OR kind = $kind",
+                                {"kind": kind}).fetchall()
+        return frozenset(r[0] for r in rows)
 
     def ensure_source(self, source: Source) -> None:
         exists = self.con.execute("SELECT count(*) FROM sources WHERE source_id = ?", [source.source_id]).fetchall()
@@ -161,6 +163,10 @@ class Writer:
                 SELECT o.indicator_id, o.region_code, o.year, o.source_id FROM observations o
                 JOIN sources s USING (source_id)
                 WHERE o.status = 'illustrative' AND s.kind NOT IN ('illustrative', 'user_file')""",
+            "generated value not marked illustrative": """
+                SELECT o.indicator_id, o.region_code, o.year, o.source_id FROM observations o
+                JOIN sources s USING (source_id)
+                WHERE s.kind = 'illustrative' AND o.status <> 'illustrative'""",
             "indicator citing an unknown source": """
                 SELECT indicator_id, unnest(source_ids) AS source_id FROM indicators
                 EXCEPT SELECT indicator_id, source_id FROM indicators, sources

@@ -79,6 +79,16 @@ def test_counts_that_add_up_to_the_national_total_have_no_province_benchmark(wh:
     assert views.national_target(wh, "pilot_projects", 2018) is None
 
 
+def test_board_and_trend_judge_a_count_target_from_the_same_baseline(wh: Warehouse) -> None:
+    ind = wh.indicators().set_index("indicator_id", drop=False).loc["demonstration_factories"]
+    overlay = next(o for o in views.trend_overlays(wh, ind, ["100000"]) if o.x == 2025.0)
+    card = _card(wh, 2025, "demonstration_factories")
+    assert card.progress.status == "on_track" and card.progress.method == "linear"
+    assert overlay.required_path[0] == (2020.0, 0.0)  # the board's baseline: none before the plan
+    assert overlay.required_path[-1] == (2025.0, 500.0)
+    assert overlay.projection[-1][1] == pytest.approx(421 + 421 / 3 * 2)  # 421 by end-2023, same pace two more years
+
+
 def test_trend_overlays_draw_paths_only_towards_unmet_targets(wh: Warehouse) -> None:
     ind = wh.indicators().set_index("indicator_id", drop=False).loc["cnc_rate"]
     overlays = {o.x: o for o in views.trend_overlays(wh, ind, ["100000"])}

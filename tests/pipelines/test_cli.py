@@ -135,6 +135,7 @@ def test_xlsx_and_parquet_files_ingest_like_csv(empty_warehouse: Path, tmp_path:
     (lambda p: p.write_bytes(b"\x00\x01\x02binary"), [], "looks binary"),
     (lambda p: p.write_text("just some prose\nand more\n", "utf-8"), [], "no header row found"),
     (lambda p: p.write_text("name,age\nx,1\n", "utf-8"), [], "no header row found"),
+    (lambda p: p.write_text("2019,2020\n1,2\n", "utf-8"), [], "no header row found"),
     (lambda p: p.write_text("地区,2020\n北京,1\n", "utf-8"), [], "pass --indicator"),
     (lambda p: p.write_text("region,year,value\n北京,2020,1\n", "utf-8"), [], "no indicator column"),
     (lambda p: p.write_text("地区,2020\n北京,1\n", "utf-8"), ["--indicator", "nope"], "unknown indicator 'nope'"),
@@ -153,6 +154,20 @@ def test_unusable_files_exit_1_with_one_error_line_and_leave_the_warehouse_untou
     assert len(lines) == 1 and lines[0].startswith(f"error: {path}") and message in lines[0], result.stderr
     assert digest(empty_warehouse) == before
     assert not list(empty_warehouse.parent.glob(".*.tmp"))
+
+
+def test_a_generated_source_cannot_be_loaded_as_real(empty_warehouse: Path, tmp_path: Path) -> None:
+    path = tmp_path / "fake.csv"
+    path.write_text("indicator,region,year,value,source\ncnc_rate,江苏,2020,50,illustrative_province_rates\n"
+                    "cnc_rate,浙江,2020,51,illustrative_province_rates\n", "utf-8")
+    result = run_cli("ingest", path, "--db", empty_warehouse)
+    assert result.stdout.splitlines()[-1] == "read=2 loaded=0 rejected=2 skipped=0"
+    assert "holds generated values: status must be 'illustrative'" in result.stdout
+    wide = tmp_path / "wide.csv"
+    wide.write_text("地区,2020\n北京,50\n", "utf-8")
+    result = run_cli("ingest", wide, "--db", empty_warehouse, "--indicator", "cnc_rate",
+                     "--source", "illustrative_province_rates")
+    assert result.returncode == 1 and "pass --status illustrative" in result.stderr
 
 
 def test_usage_errors_exit_2(empty_warehouse: Path) -> None:
