@@ -16,7 +16,16 @@ from dashboard.progress import COMPARE, Point, Progress, Status, classify, fract
 from pipelines.catalogue import NATIONAL
 from pipelines.warehouse import Warehouse
 
+DEFAULT_INDICATOR = "cnc_rate"  # the headline indicator a page shows when its address names none
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def pick_indicator(asked: str | None, available: list[str]) -> str | None:
+    """The indicator a page shows: the one asked for if it has data, else the headline one, else any."""
+    for candidate in (asked, DEFAULT_INDICATOR):
+        if candidate in available:
+            return candidate
+    return available[0] if available else None
 
 
 def format_value(value: float, unit: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dash
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import illustrative_badge, labelled, page_header, status_badge, warehouse_missing
 from dashboard.figures.gauge import target_gauge
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import t
+from dashboard.urlstate import one
 from dashboard.views import Card, board_cards, format_value, point_year, target_years
 from pipelines.errors import WarehouseError
 
@@ -50,17 +52,21 @@ def _card(card: Card) -> html.Article:
         **{"data-indicator": card.indicator_id, "data-status": p.status})
 
 
-def layout(horizon: str | None = None, **_: str) -> html.Div:
+def layout(horizon: str | list[str] | None = None, **_: str) -> html.Div:
+    """Every control is always laid out (callbacks need their ids), with a notice when there is no data."""
+    notice = None
     try:
         years = target_years(data.warehouse())
     except WarehouseError as exc:
-        return html.Div([page_header("board.heading"), warehouse_missing(str(exc))])
+        years, notice = [], warehouse_missing(str(exc))
+    horizon = one(horizon)
     chosen = int(horizon) if horizon and horizon.isdigit() and int(horizon) in years else (
-        DEFAULT_HORIZON if DEFAULT_HORIZON in years else years[-1])
+        DEFAULT_HORIZON if DEFAULT_HORIZON in years else (years[-1] if years else None))
     selector = dcc.RadioItems(id=ids.BOARD_HORIZON, options=[{"label": str(y), "value": y} for y in years],
                               value=chosen, inline=True, className="segmented")
     return html.Div([
         page_header("board.heading", labelled("board.horizon", selector)),
+        notice,
         dcc.Loading(html.Div(id=ids.BOARD_CARDS, className="card-grid"), delay_show=300),
         html.Details([html.Summary(t("board.method.title")), html.P(t("board.method.body"))], className="method"),
     ])
@@ -68,7 +74,9 @@ def layout(horizon: str | None = None, **_: str) -> html.Div:
 
 @callback(Output(ids.BOARD_CARDS, "children"), Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.BOARD_HORIZON, "value"), prevent_initial_call="initial_duplicate")
-def show_cards(horizon: int) -> tuple[list[html.Article] | html.Div, dict[str, str]]:
+def show_cards(horizon: int | None) -> tuple[list[html.Article] | html.Div, dict[str, str]]:
+    if horizon is None:
+        raise PreventUpdate
     state = {"path": "/", "query": f"?horizon={horizon}"}
     try:
         return [_card(c) for c in board_cards(data.warehouse(), int(horizon))], state

@@ -14,6 +14,7 @@ import dash
 import dash_ag_grid as dag
 import flask
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import illustrative_badge, labelled, page_header, warehouse_missing
@@ -57,16 +58,19 @@ def _initial(query: dict[str, str | list[str]], vocab: Vocabulary) -> tuple[Slic
 
 
 def layout(**query: str | list[str]) -> html.Div:
+    """Every control is always laid out (callbacks need their ids), with a notice when there is no warehouse."""
+    missing = None
     try:
         vocab = vocabulary(data.warehouse())
         names = data.warehouse().indicators().set_index("indicator_id")["name_zh"]
     except WarehouseError as exc:
-        return html.Div([page_header("data.heading"), warehouse_missing(str(exc))])
+        vocab, names, missing = Vocabulary((), ()), {}, warehouse_missing(str(exc))
     s, region_tokens, notice = _initial(query, vocab)
     dropdown = {"multi": True, "placeholder": t("data.all")}
     years = {"clearable": True, "placeholder": t("data.all"), "className": "year-dropdown"}
     return html.Div([
         page_header("data.heading"),
+        missing,
         html.P(t("data.intro"), className="hint data-intro"),
         html.Div([
             labelled("data.indicators", dcc.Dropdown(
@@ -165,6 +169,8 @@ def show_slice(indicators: list[str] | None, regions: list[str] | None, year_fro
         illustrative = _has_illustrative(wh, s)
     except SliceError as exc:
         return [], "", [], "", "", html.Div(exc.message, className="data-error"), state
+    except WarehouseError:
+        raise PreventUpdate from None  # the layout already says the warehouse is missing
     count = [_count(total, len(preview)), " ", illustrative_badge() if illustrative else None]
     return (preview, count, _downloads(s), _api_url(s, None, absolute=True), _snippet(s), None, state)
 

@@ -11,19 +11,20 @@ from urllib.parse import urlencode
 import dash
 import pandas as pd
 from dash import Input, Output, Patch, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import indicator_picker, page_header, source_line, warehouse_missing
 from dashboard.figures.province_map import graph_config, map_updates, province_map
 from dashboard.figures.ranking import ranking_bars
 from dashboard.i18n import t
-from dashboard.views import map_frame, meeting_target, national_target
+from dashboard.urlstate import one
+from dashboard.views import map_frame, meeting_target, national_target, pick_indicator
 from geo import shapes
 from pipelines.errors import WarehouseError
 
 dash.register_page(__name__, path="/map", title=t("nav.map"), name=t("nav.map"), order=1)
 
-DEFAULT_INDICATOR = "cnc_rate"
 MAP_LABELS = {"no_data": t("map.no_data"), "rank": t("map.rank"), "source": t("source"),
               "illustrative": t("map.illustrative"), "highlight": t("map.target_met"), "inset": t("map.inset")}
 
@@ -38,14 +39,21 @@ def _year_slider(years: list[int], value: int) -> dict[str, object]:
             "marks": {int(y): str(y) for y in years}}
 
 
-def layout(indicator: str | None = None, year: str | None = None, mark: str | None = None, **_: str) -> html.Div:
+def layout(indicator: str | list[str] | None = None, year: str | list[str] | None = None,
+           mark: str | list[str] | None = None, **_: str) -> html.Div:
+    """Every control is always laid out (callbacks need their ids), with a notice when there is no data."""
+    indicator, year, mark = one(indicator), one(year), one(mark)
+    notice = None
     try:
         options = province_indicators()
     except WarehouseError as exc:
-        return html.Div([page_header("map.heading"), warehouse_missing(str(exc))])
+        options, notice = pd.DataFrame(columns=["indicator_id", "name_zh", "name_en", "years"]), warehouse_missing(
+            str(exc))
+    if options.empty and notice is None:
+        notice = html.Div(t("map.no_province_data"), className="notice", role="status")
     known = options.set_index("indicator_id")
-    chosen = indicator if indicator in known.index else DEFAULT_INDICATOR
-    years = [int(y) for y in known.loc[chosen, "years"]]
+    chosen = pick_indicator(indicator, list(known.index))
+    years = [int(y) for y in known.loc[chosen, "years"]] if chosen else [0]
     start = int(year) if year and year.isdigit() and int(year) in years else years[-1]
     return html.Div([
         page_header(
@@ -54,6 +62,7 @@ def layout(indicator: str | None = None, year: str | None = None, mark: str | No
             dcc.Checklist(id=ids.MAP_MARK, options=[{"label": t("map.mark_target"), "value": "on"}],
                           value=["on"] if mark == "1" else [], className="toggle"),
         ),
+        notice,
         html.Div([
             html.Button(t("map.play"), id=ids.MAP_PLAY, className="play-button", n_clicks=0),
             html.Div(dcc.Slider(id=ids.MAP_YEAR, **_year_slider(years, start), included=False,
@@ -99,8 +108,10 @@ def _state(indicator_id: str, year: int, mark: list[str]) -> dict[str, str]:
           Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.MAP_INDICATOR, "value"), State(ids.MAP_YEAR, "value"), State(ids.MAP_MARK, "value"),
           prevent_initial_call="initial_duplicate")
-def draw_map(indicator_id: str, year: int, mark: list[str]) -> tuple:
+def draw_map(indicator_id: str | None, year: int, mark: list[str]) -> tuple:
     """Whole figure, geometry included: only on first load and when the indicator changes."""
+    if not indicator_id:
+        raise PreventUpdate
     years = [int(y) for y in province_indicators().set_index("indicator_id").loc[indicator_id, "years"]]
     year = year if year in years else years[-1]
     ind, frame, highlight = _view(indicator_id, year, mark)
@@ -118,8 +129,10 @@ def draw_map(indicator_id: str, year: int, mark: list[str]) -> tuple:
           Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.MAP_YEAR, "value"), Input(ids.MAP_MARK, "value"), State(ids.MAP_INDICATOR, "value"),
           prevent_initial_call=True)
-def step_year(year: int, mark: list[str], indicator_id: str) -> tuple:
+def step_year(year: int, mark: list[str], indicator_id: str | None) -> tuple:
     """A year step or the target toggle: patch z/customdata/highlight arrays, never the geometry."""
+    if not indicator_id:
+        raise PreventUpdate
     ind, frame, highlight = _view(indicator_id, year, mark)
     patch = Patch()
     for index, props in map_updates(frame, shapes.province_codes(), labels=MAP_LABELS, highlight=highlight).items():

@@ -5,18 +5,20 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
+import pandas as pd
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import indicator_picker, labelled, page_header, source_line, warehouse_missing
 from dashboard.figures.trend import trend_chart
 from dashboard.i18n import t
-from dashboard.views import trend_frame, trend_overlays
+from dashboard.urlstate import one
+from dashboard.views import pick_indicator, trend_frame, trend_overlays
 from pipelines.errors import WarehouseError
 
 dash.register_page(__name__, path="/trends", title=t("nav.trends"), name=t("nav.trends"), order=2)
 
-DEFAULT_INDICATOR = "cnc_rate"
 DEFAULT_REGIONS = ["100000"]
 TREND_LABELS = {"target": t("trends.target"), "required_path": t("trends.required_path"),
                 "projection": t("trends.projection"), "illustrative": t("map.illustrative"),
@@ -24,14 +26,19 @@ TREND_LABELS = {"target": t("trends.target"), "required_path": t("trends.require
                 "source": t("source")}
 
 
-def layout(indicator: str | None = None, region: str | None = None, **_: str) -> html.Div:
+def layout(indicator: str | list[str] | None = None, region: str | list[str] | None = None, **_: str) -> html.Div:
+    """Every control is always laid out (callbacks need their ids), with a notice when there is no data."""
+    indicator, region = one(indicator), one(region)
     wh = data.warehouse()
+    notice = None
     try:
         indicators = wh.indicators_with_data()
         regions = wh.regions()
     except WarehouseError as exc:
-        return html.Div([page_header("trends.heading"), warehouse_missing(str(exc))])
-    chosen = indicator if indicator in set(indicators["indicator_id"]) else DEFAULT_INDICATOR
+        indicators = pd.DataFrame(columns=["indicator_id", "name_zh", "name_en"])
+        regions = pd.DataFrame(columns=["region_code", "short_zh", "name_en"])
+        notice = warehouse_missing(str(exc))
+    chosen = pick_indicator(indicator, list(indicators["indicator_id"]))
     known = set(regions["region_code"])
     picked = [c for c in (region or "").split(",") if c in known] or DEFAULT_REGIONS
     return html.Div([
@@ -43,6 +50,7 @@ def layout(indicator: str | None = None, region: str | None = None, **_: str) ->
                 options=[{"label": f"{r.short_zh} {r.name_en}", "value": r.region_code}
                          for r in regions.itertuples()])),
         ),
+        notice,
         dcc.Loading(dcc.Graph(id=ids.TRENDS_GRAPH, config={"displayModeBar": False}, className="trend-graph"),
                     delay_show=300),
         html.Div(id=ids.TRENDS_CAPTION),
@@ -53,7 +61,9 @@ def layout(indicator: str | None = None, region: str | None = None, **_: str) ->
           Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.TRENDS_INDICATOR, "value"), Input(ids.TRENDS_REGIONS, "value"),
           prevent_initial_call="initial_duplicate")
-def draw_trends(indicator_id: str, region_codes: list[str] | None) -> tuple:
+def draw_trends(indicator_id: str | None, region_codes: list[str] | None) -> tuple:
+    if not indicator_id:
+        raise PreventUpdate
     codes = list(region_codes or [])
     query = urlencode({"indicator": indicator_id, "region": ",".join(codes)}, safe=",")
     state = {"path": "/trends", "query": f"?{query}"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
@@ -271,15 +270,17 @@ def app_without_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     yield from _serve(tmp_path_factory.mktemp("none") / "missing.duckdb")
 
 
-@pytest.mark.parametrize("path", ["/", "/map", "/trends"])
+@pytest.mark.parametrize("path", ["/", "/map", "/trends", "/data"])
 def test_a_missing_warehouse_gives_a_clear_page_not_a_traceback(
-    browser: webdriver.Chrome, app_without_warehouse: str, path: str,
+    browser: webdriver.Chrome, browser_log: Callable[[], Any], app_without_warehouse: str, path: str,
 ) -> None:
     browser.get(app_without_warehouse + path)
     panel = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".error-panel"))[0]
     assert "The data warehouse is not built yet" in panel.text
     assert "python -m pipelines build" in panel.text
     assert "Traceback" not in browser.page_source
+    time.sleep(0.5)
+    assert browser_log().errors == []
 
 
 def test_layout_fits_a_shared_1280x720_screen(browser: webdriver.Chrome, app_url: str,
@@ -290,4 +291,23 @@ def test_layout_fits_a_shared_1280x720_screen(browser: webdriver.Chrome, app_url
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 1280, "no horizontal scrolling on a shared screen"
     screenshot("map_1280x720")
-    json.dumps(width)
+
+
+@pytest.fixture(scope="module")
+def app_with_catalogue_only(empty_warehouse_template: Path) -> Iterator[str]:
+    yield from _serve(empty_warehouse_template)
+
+
+def test_a_warehouse_without_province_data_says_so_on_the_map(
+    browser: webdriver.Chrome, browser_log: Callable[[], Any], app_with_catalogue_only: str,
+) -> None:
+    browser.get(app_with_catalogue_only + "/map")
+    notice = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".notice"))[0]
+    assert notice.text == "No province-level data for this indicator."
+    time.sleep(0.5)
+    assert browser_log().errors == []
+
+
+def test_a_repeated_parameter_takes_the_last_value(browser: webdriver.Chrome, app_url: str) -> None:
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2019&year=2021")
+    wait(browser, lambda b: _title(b).endswith("2021"))
