@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
 from dashboard import api, data, ids
 from dashboard.i18n import t
+from geo import shapes
 
 PAGES_DIR = Path(__file__).with_name("pages")
 NAV_ITEMS = ((ids.NAV_BOARD, "nav.board", "/"), (ids.NAV_MAP, "nav.map", "/map"),
@@ -30,6 +32,19 @@ def _shell() -> html.Div:
     ])
 
 
+GEO_FILES = (shapes.PROVINCES_FILE, shapes.INSET_FILE)
+
+
+def _geometry(name: str) -> flask.Response:
+    """The committed map geometry, fetched once by plotly.js (figures carry only its URL) and cached."""
+    if name not in GEO_FILES:
+        flask.abort(404)
+    response = flask.Response(shapes.raw(name), mimetype="application/json")  # json: gzipped by flask-compress
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.add_etag()
+    return response.make_conditional(flask.request)
+
+
 def create_app(db: Path | None = None) -> dash.Dash:
     if db is not None:
         data.use(db)
@@ -39,6 +54,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
     )
     app.layout = _shell()
     api.register(app.server)
+    app.server.add_url_rule("/geo/<name>", "geometry", _geometry)
     # URL ← page state (replaceState: the router does not re-render) and nav links keep the indicator.
     app.clientside_callback(
         ClientsideFunction(namespace="imm", function_name="syncUrl"),

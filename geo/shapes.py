@@ -18,9 +18,14 @@ MARITIME_FILE = "maritime_line.geojson"
 
 
 @cache
+def raw(name: str) -> bytes:
+    """A committed file's bytes, read once: the dashboard serves them as they are."""
+    return (_GEO_DIR / name).read_bytes()
+
+
+@cache
 def _load(name: str) -> dict[str, Any]:
-    with (_GEO_DIR / name).open(encoding="utf-8") as f:
-        return json.load(f)
+    return json.loads(raw(name))
 
 
 def provinces() -> dict[str, Any]:

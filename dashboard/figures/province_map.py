@@ -88,6 +88,8 @@ def province_map(
     inset: Mapping[str, Any] | None = None,
     highlight: Collection[str] = (),
     value_format: str = ",.4~r",
+    value_range: tuple[float, float] | None = None,
+    geojson_urls: tuple[str, str] | None = None,
 ) -> go.Figure:
     """Choropleth of ``df.value`` by ``df.region_code`` over ``geometry`` (a FeatureCollection, id = code).
 
@@ -97,6 +99,11 @@ def province_map(
     line Feature, ``inset`` the South China Sea FeatureCollection (with a ``bbox``); ``highlight`` codes
     get an outline. ``value_format`` is a d3-format for the hover value. See the module docstring for
     the trace indices that :func:`map_updates` patches.
+
+    ``value_range`` pins the colour scale (pass the indicator's range over all years, so a colour means the
+    same value in every year a patch shows). ``geojson_urls`` (main, inset) puts URLs in the traces instead of
+    the geometry itself: plotly.js fetches each file once and caches it, so the figure JSON stays small and
+    no callback ever carries coordinates.
     """
     text = {**DEFAULT_LABELS, **(labels or {})}
     if direction not in ("higher", "lower"):
@@ -112,13 +119,15 @@ def province_map(
         maritime=_line_lonlat(maritime),
     )
     fig = go.Figure()
-    _add_geo_traces(fig, context, geometry, main=True)
+    _add_geo_traces(fig, context, geojson_urls[0] if geojson_urls else geometry, main=True)
     if inset is not None:
         if not {str(feature["id"]) for feature in inset["features"]} <= set(codes):
             raise ValueError("inset features must be a subset of the main geometry's features")
         # Same locations (and so the same patch arrays) as the main map; codes the inset lacks are skipped.
-        _add_geo_traces(fig, context, inset, main=False)
+        _add_geo_traces(fig, context, geojson_urls[1] if geojson_urls else inset, main=False)
     fig.update_layout(base_layout(**_layout(unit, direction, inset, text)))
+    if value_range is not None:
+        fig.update_layout(coloraxis={"cmin": value_range[0], "cmax": value_range[1]})
     return fig
 
 
@@ -209,7 +218,7 @@ class _Context:
     maritime: tuple[list[float | None], list[float | None]]
 
 
-def _add_geo_traces(fig: go.Figure, context: _Context, geometry: Mapping[str, Any], *, main: bool) -> None:
+def _add_geo_traces(fig: go.Figure, context: _Context, geometry: Mapping[str, Any] | str, *, main: bool) -> None:
     """Append traces 0–4 (main) or 5–8 (inset) in the order the module docstring documents."""
     geo, offset, text = ("geo", 0, context.text) if main else ("geo2", INSET_OFFSET, context.text)
     updates = context.updates

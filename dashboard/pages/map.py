@@ -71,6 +71,7 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
         ], className="year-row"),
         html.Div([
             html.Div([html.H2(id=ids.MAP_TITLE, className="chart-title"),
+                      html.Div(id=ids.MAP_CAPTION),  # sources and the illustrative badge, above the fold
                       dcc.Loading(dcc.Graph(id=ids.MAP_GRAPH, config=graph_config(), className="map-graph"),
                                   delay_show=300),
                       html.P(t("map.click_hint"), className="hint")], className="map-column"),
@@ -78,7 +79,6 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
                       dcc.Graph(id=ids.MAP_RANKING, config={"displayModeBar": False}, className="ranking-graph")],
                      className="ranking-column"),
         ], className="map-layout"),
-        html.Div(id=ids.MAP_CAPTION),
     ])
 
 
@@ -116,7 +116,10 @@ def draw_map(indicator_id: str | None, year: int, mark: list[str]) -> tuple:
     year = year if year in years else years[-1]
     ind, frame, highlight = _view(indicator_id, year, mark)
     fig = province_map(frame, shapes.provinces(), unit=ind["unit"], direction=ind["direction"], labels=MAP_LABELS,
-                       maritime=shapes.maritime_line(), inset=shapes.south_china_sea(), highlight=highlight)
+                       maritime=shapes.maritime_line(), inset=shapes.south_china_sea(), highlight=highlight,
+                       value_range=data.warehouse().value_range(indicator_id),
+                       geojson_urls=(dash.get_relative_path(f"/geo/{shapes.PROVINCES_FILE}"),
+                                     dash.get_relative_path(f"/geo/{shapes.INSET_FILE}")))
     slider = _year_slider(years, year)
     return (fig, slider["min"], slider["max"], slider["marks"], year, *_extras(ind, frame, year),
             _state(indicator_id, year, mark))

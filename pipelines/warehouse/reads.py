@@ -176,6 +176,16 @@ class Warehouse:
         """, {"indicator": indicator_id, "regions": region_codes, "year": year,
               "illustrative": include_illustrative, "projected": include_projected}), "as_of")
 
+    def value_range(self, indicator_id: str, *, provinces_only: bool = True) -> tuple[float, float] | None:
+        """Smallest and largest value of a plain series over all years: one colour scale for every year."""
+        row = self.query("""
+            SELECT min(value) AS lo, max(value) AS hi FROM observations
+            WHERE indicator_id = $indicator AND breakdown = '' AND status <> 'projected'
+              AND (NOT $prov OR region_code <> '100000')
+        """, {"indicator": indicator_id, "prov": provinces_only})
+        lo, hi = row.loc[0, "lo"], row.loc[0, "hi"]
+        return None if pd.isna(lo) else (float(lo), float(hi))
+
     def indicators_with_data(self, *, provinces_only: bool = False) -> pd.DataFrame:
         """Indicators that have plain-series observations (at province level when asked), with their years."""
         return self.query("""

@@ -26,6 +26,14 @@ THREE = pd.DataFrame(
 )
 
 
+def test_geometry_urls_and_a_pinned_colour_range_replace_inline_geometry() -> None:
+    fig = pm.province_map(THREE, shapes.provinces(), unit="%", inset=shapes.south_china_sea(),
+                          value_range=(20.0, 90.0), geojson_urls=("/geo/a.geojson", "/geo/b.geojson"))
+    assert {t.geojson for t in fig.data if t.type == "choropleth"} == {"/geo/a.geojson", "/geo/b.geojson"}
+    assert (fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax) == (20.0, 90.0)
+    assert len(pio.to_json(fig)) < 60_000  # no coordinates inside
+
+
 def _figure(**kwargs):
     return pm.province_map(
         THREE,

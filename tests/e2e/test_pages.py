@@ -172,15 +172,32 @@ def test_a_year_step_changes_the_values_and_sends_no_geometry(browser: webdriver
         "return document.getElementById('map-graph').querySelector('.js-plotly-plot').data[1].z")
     assert after != before
     responses = browser.execute_script("return window.__dashResponses")
-    geometry_bytes = browser.execute_script(
-        "return JSON.stringify(document.querySelector('#map-graph .js-plotly-plot').data.map(t => t.geojson)).length")
     step = [r for r in responses if "map-graph" in r]
     assert step, responses
     for body in step:
         assert '"geojson"' not in body and '"coordinates"' not in body
-        assert len(body) < geometry_bytes / 4, (len(body), geometry_bytes)
+        assert len(body) < 40_000, len(body)  # values, hover text and ranking; the geometry alone is ~180 KB
     query = parse_qs(urlparse(browser.current_url).query)
     assert query["year"] == ["2019"] and query["indicator"] == ["cnc_rate"]  # the address follows the view
+
+
+def test_geometry_is_fetched_once_and_no_callback_carries_it(
+    browser: webdriver.Chrome, browser_log: Callable[[], Any], app_url: str,
+) -> None:
+    browser_log()
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
+    browser.execute_script(RECORD_RESPONSES_JS)
+    browser.find_element(By.ID, "map-indicator").click()  # another indicator: a whole new figure
+    wait(browser, lambda b: [o for o in b.find_elements(By.CSS_SELECTOR, "[role=option]")
+                             if "数字化研发设计工具普及率" in o.text])[0].click()
+    wait(browser, lambda b: "数字化研发设计工具普及率" in _title(b))
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
+    responses = browser.execute_script("return window.__dashResponses")
+    assert any('"figure"' in r and "map-graph" in r for r in responses)
+    assert not any('"coordinates"' in r for r in responses)
+    fetched = [url for url in browser_log().requests if "/geo/" in url]
+    assert sorted(urlparse(u).path for u in fetched) == ["/geo/provinces.geojson", "/geo/south_china_sea.geojson"]
 
 
 def test_a_deep_link_restores_the_view(browser: webdriver.Chrome, app_url: str, served_db: Path) -> None:
@@ -290,6 +307,8 @@ def test_layout_fits_a_shared_1280x720_screen(browser: webdriver.Chrome, app_url
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 1280, "no horizontal scrolling on a shared screen"
+    badge = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map-caption .badge-illustrative"))[0]
+    assert browser.execute_script("return arguments[0].getBoundingClientRect().bottom <= window.innerHeight", badge)
     screenshot("map_1280x720")
 
 
