@@ -13,17 +13,14 @@ DEFAULT_LANG = os.environ.get("IMM_LANG", "en") if os.environ.get("IMM_LANG") in
 
 STRINGS: dict[str, dict[str, str]] = {
     "app.title": {"en": "Intelligent Manufacturing Monitor", "zh": "智能制造规划指标监测"},
-    "app.subtitle": {"en": "China's intelligent-manufacturing plan indicators", "zh": "智能制造规划指标"},
     "nav.board": {"en": "Targets", "zh": "目标进展"},
     "nav.map": {"en": "Province map", "zh": "分省地图"},
     "nav.trends": {"en": "Trends", "zh": "趋势"},
     "nav.data": {"en": "Data", "zh": "数据"},
     "board.heading": {"en": "Progress towards plan targets", "zh": "规划目标进展"},
     "board.horizon": {"en": "Target year", "zh": "目标年份"},
-    "board.latest": {"en": "Latest", "zh": "最新值"},
     "board.as_of": {"en": "as of", "zh": "截至"},
     "board.target": {"en": "Target", "zh": "目标"},
-    "board.by": {"en": "by", "zh": "年"},
     "board.baseline": {"en": "Baseline", "zh": "基期"},
     "board.cumulative": {"en": "cumulative total", "zh": "累计"},
     "board.no_value": {"en": "No figure published yet", "zh": "暂无公开数据"},
@@ -81,7 +78,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Build it with `make run` or `python -m pipelines build`, then reload this page.",
         "zh": "请运行 `make run` 或 `python -m pipelines build` 生成后刷新本页。",
     },
-    "loading": {"en": "Loading…", "zh": "加载中…"},
     "data.heading": {"en": "Data for researchers", "zh": "数据下载"},
     "data.intro": {
         "en": "Choose indicators, regions, years and statuses. The preview, the downloads, the API URL and the "

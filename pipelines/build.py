@@ -76,14 +76,11 @@ def is_up_to_date(db: Path, config_dir: Path = CONFIG_DIR, data_dir: Path = DATA
         return False
     wh = Warehouse(db)
     try:
-        info = wh.query("SELECT map_keys(input_checksums) AS k, map_values(input_checksums) AS v FROM build_info")
+        stored = wh.input_checksums()
     except Exception:  # an older or foreign file: rebuild rather than guess
         return False
     finally:
         wh.close()
-    if info.empty:
-        return False
-    stored = dict(zip(info.loc[0, "k"], info.loc[0, "v"], strict=True))
     return stored == input_checksums(config_dir, data_dir)
 
 

@@ -7,13 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipelines.build import DATA_DIR
 from pipelines.catalogue import CONFIG_DIR, STATUSES
 from pipelines.errors import PipelineError
 from pipelines.ingest import IngestReport, ingest_file
 from pipelines.slices import FORMATS
 from pipelines.warehouse import DEFAULT_DB
-
-DATA_DIR = DEFAULT_DB.parent
 
 MAX_LISTED_REJECTIONS = 50
 

@@ -186,6 +186,11 @@ class Warehouse:
         lo, hi = row.loc[0, "lo"], row.loc[0, "hi"]
         return None if pd.isna(lo) else (float(lo), float(hi))
 
+    def input_checksums(self) -> dict[str, str]:
+        """What the published warehouse was built from (path → sha256); empty if it records nothing."""
+        info = self.query("SELECT map_keys(input_checksums) AS k, map_values(input_checksums) AS v FROM build_info")
+        return {} if info.empty else dict(zip(info.loc[0, "k"], info.loc[0, "v"], strict=True))
+
     def indicators_with_data(self, *, provinces_only: bool = False) -> pd.DataFrame:
         """Indicators that have plain-series observations (at province level when asked), with their years."""
         return self.query("""
