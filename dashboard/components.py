@@ -20,8 +20,10 @@ def illustrative_badge() -> html.Span:
     return html.Span(t("badge.illustrative"), className="badge badge-illustrative", title=t("badge.illustrative.help"))
 
 
-def status_badge(status: str) -> html.Span:
-    return html.Span(t(f"status.{status}"), className="badge badge-status",
+def status_badge(status: str, *, has_value: bool = False) -> html.Span:
+    """The progress status; "no data" with a value on the card means one value, too few to see a trend."""
+    key = "status.no_trend" if status == "no_data" and has_value else f"status.{status}"
+    return html.Span(t(key), className="badge badge-status",
                      style={"backgroundColor": STATUS_COLORS[status]}, **{"data-status": status})
 
 

@@ -44,6 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.insufficient": {"en": "Insufficient progress", "zh": "进展不足"},
     "status.moving_away": {"en": "Moving away", "zh": "偏离目标"},
     "status.no_data": {"en": "No data", "zh": "无数据"},
+    "status.no_trend": {"en": "Too few values to assess", "zh": "数据不足，无法评估"},
     "status.value.estimated": {"en": "estimated (derived)", "zh": "推算值"},
     "status.value.projected": {"en": "projected (forecast)", "zh": "预测值"},
     "badge.illustrative": {"en": "Illustrative data", "zh": "示意数据"},

@@ -130,7 +130,9 @@ def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
             is_cumulative=ind["accumulation"] == "flow",
             latest_value=None if latest is None else float(latest["value"]),
             latest_when=None if latest is None else when_label(latest["year"], latest["as_of"]),
-            latest_source=None if latest is None else latest["source_title"],
+            # a cumulative total rests on every batch summed into it, so it cites all their sources
+            latest_source=None if latest is None else "；".join(dict.fromkeys(
+                series["source_title"] if ind["accumulation"] == "flow" else [latest["source_title"]])),
             illustrative=bool(latest is not None and latest["status"] == "illustrative"),
             progress=progress,
         ))

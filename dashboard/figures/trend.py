@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -40,6 +41,14 @@ def when_label(year: int, as_of: dt.date | None) -> str:
     return as_of.strftime("%Y-%m") if isinstance(as_of, dt.date) else str(int(year))
 
 
+def _hover(row: Any, labels: Mapping[str, str]) -> str:
+    """When, source, a flag for values that are not plainly reported, and the statistical scope if known."""
+    flag = f" · {labels.get(row.status, row.status)}" if row.status in FLAGGED else ""
+    scope = getattr(row, "scope", None)
+    return (f"{when_label(row.year, row.as_of)} · {labels['source']}: {row.source_title}{flag}"
+            + (f"<br>{scope}" if isinstance(scope, str) and scope else ""))
+
+
 def _with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
     """Insert an empty point for every missing year, so the line breaks there instead of bridging it."""
     years = set(frame["year"])
@@ -62,12 +71,9 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
     ))
     suffix = "%" if unit == "%" else f" {unit}"
     for i, (code, frame) in enumerate(df.groupby("region_code", sort=False)):
-        pairs = list(zip(frame["year"], frame["as_of"], strict=True))
-        flags = [f" · {labels.get(s, s)}" if s in FLAGGED else "" for s in frame["status"]]
         frame = frame.assign(
-            x=[axis_x(y, a) for y, a in pairs],
-            hover=[f"{when_label(y, a)} · {labels['source']}: {src}{flag}"
-                   for (y, a), src, flag in zip(pairs, frame["source_title"], flags, strict=True)],
+            x=[axis_x(y, a) for y, a in zip(frame["year"], frame["as_of"], strict=True)],
+            hover=[_hover(row, labels) for row in frame.itertuples()],
         )
         frame = _with_gaps(frame)
         color = CATEGORICAL[i % len(CATEGORICAL)]

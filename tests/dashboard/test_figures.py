@@ -71,6 +71,13 @@ def test_illustrative_lines_say_so_in_their_legend_name() -> None:
     assert names == ["江苏 Jiangsu (illustrative)", "全国 China"]
 
 
+def test_hover_flags_forecasts_and_derived_values_and_names_the_scope() -> None:
+    df = _series([("100000", "全国 China", 2015, 45.4, None, "estimated", "A"),
+                  ("100000", "全国 China", 2025, 4.5e6, None, "projected", "B")]).assign(scope=["全国工业企业", None])
+    hover = [c[0] for c in trend_chart(df, unit="persons").data[0].customdata if isinstance(c[0], str)]
+    assert hover == ["2015 · Source: A · estimated<br>全国工业企业", "2025 · Source: B · projected"]
+
+
 def test_targets_draw_one_legend_entry_per_kind() -> None:
     df = _series([("100000", "全国 China", 2020, 52.1, None, "reported", "A")])
     overlays = [TargetOverlay(2025.0, 68, "≥ 68% (2025)", [(2020.0, 52.1), (2025.0, 68.0)], [(2021.0, 55.0)]),

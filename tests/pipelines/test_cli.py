@@ -194,3 +194,16 @@ def test_copy_of_fixture_keeps_same_source_id(empty_warehouse: Path, tmp_path: P
     run_cli("ingest", FIXTURES / "long_bom.csv", "--db", empty_warehouse)
     assert run_cli("ingest", copy, "--db", empty_warehouse).stdout.splitlines()[-1] == (
         "read=2 loaded=0 rejected=0 skipped=2")
+
+
+def test_long_files_show_a_progress_bar_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipelines.catalogue import load_catalogue
+    from pipelines.layouts import Context, Defaults, parse
+    from pipelines.normalise import RegionResolver
+    from pipelines.readers import read_table
+
+    cat = load_catalogue()
+    ctx = Context({i.indicator_id: i for i in cat.indicators}, RegionResolver(cat.regions),
+                  frozenset(s.source_id for s in cat.sources))
+    parse(read_table(FIXTURES / "long_mixed.csv"), ctx, Defaults(None, "plan2016_targets"), progress=True)
+    assert "long_mixed.csv" in capsys.readouterr().err
