@@ -14,6 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.catalogue import load_catalogue
+from pipelines.layouts import Context, Defaults, parse
+from pipelines.normalise import RegionResolver
+from pipelines.readers import read_table
+
 FIXTURES = Path(__file__).with_name("fixtures")
 REPO = Path(__file__).resolve().parents[2]
 
@@ -197,11 +202,6 @@ def test_copy_of_fixture_keeps_same_source_id(empty_warehouse: Path, tmp_path: P
 
 
 def test_long_files_show_a_progress_bar_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
-    from pipelines.catalogue import load_catalogue
-    from pipelines.layouts import Context, Defaults, parse
-    from pipelines.normalise import RegionResolver
-    from pipelines.readers import read_table
-
     cat = load_catalogue()
     ctx = Context({i.indicator_id: i for i in cat.indicators}, RegionResolver(cat.regions),
                   frozenset(s.source_id for s in cat.sources))
