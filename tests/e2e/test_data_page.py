@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -16,12 +13,11 @@ from urllib.parse import quote, unquote
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from browsing import serve_dashboard, wait
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 SLICE_QUERY = "indicator=cnc_rate&region=320000,330000&from=2015&to=2024"
 FILE_STEM = "imm_cnc_rate_320000-330000_2015-2024"
 
@@ -29,31 +25,7 @@ FILE_STEM = "imm_cnc_rate_320000-330000_2015-2024"
 @pytest.fixture(scope="module")
 def app_url(shipped_warehouse: Path) -> Iterator[str]:
     """``python -m dashboard`` on a free port, as a user would start it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port), "--db", str(shipped_warehouse)],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/v1/", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the dashboard did not start")
-            time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], timeout: float = 20) -> Any:
-    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(condition)
+    yield from serve_dashboard(shipped_warehouse)
 
 
 def count_text(browser: webdriver.Chrome) -> str:

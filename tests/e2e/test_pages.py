@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,16 +11,15 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
+from browsing import serve_dashboard, wait
 from selenium import webdriver
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from pipelines.ingest import ingest_file
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 MAP_PATHS_JS = """
 const geo = document.querySelector('#map-graph g.geo');
 if (!geo) return null;
@@ -49,35 +44,6 @@ if (!window.__fetchWrapped) {
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(db: Path) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port), "--db", str(db)], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("the dashboard exited on start-up")
-            time.sleep(0.2)
-    else:
-        pytest.fail("the dashboard did not answer within 60 s")
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
 def served_db(shipped_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy, so a test may publish into it while the app is running."""
@@ -88,11 +54,7 @@ def served_db(shipped_warehouse: Path, tmp_path_factory: pytest.TempPathFactory)
 
 @pytest.fixture(scope="module")
 def app_url(served_db: Path) -> Iterator[str]:
-    yield from _serve(served_db)
-
-
-def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], timeout: float = 20) -> Any:
-    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(condition)
+    yield from serve_dashboard(served_db)
 
 
 def map_paths(browser: webdriver.Chrome) -> list[int] | None:
@@ -285,7 +247,7 @@ def test_a_newly_published_warehouse_is_picked_up_without_a_restart(
 
 @pytest.fixture(scope="module")
 def app_without_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _serve(tmp_path_factory.mktemp("none") / "missing.duckdb")
+    yield from serve_dashboard(tmp_path_factory.mktemp("none") / "missing.duckdb")
 
 
 @pytest.mark.parametrize("path", ["/", "/map", "/trends", "/data"])
@@ -315,7 +277,7 @@ def test_layout_fits_a_shared_1280x720_screen(browser: webdriver.Chrome, app_url
 
 @pytest.fixture(scope="module")
 def app_with_catalogue_only(empty_warehouse_template: Path) -> Iterator[str]:
-    yield from _serve(empty_warehouse_template)
+    yield from serve_dashboard(empty_warehouse_template)
 
 
 def test_a_warehouse_without_province_data_says_so_on_the_map(
