@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.figures.theme import unit_suffix
 from dashboard.figures.trend import TargetOverlay, when_label
 from dashboard.progress import COMPARE, Point, Progress, Status, classify, fractional_year
 from pipelines.catalogue import NATIONAL
@@ -31,9 +32,7 @@ def pick_indicator(asked: str | None, available: list[str]) -> str | None:
 def format_value(value: float, unit: str) -> str:
     """52.1%, 421, 7,500,000 persons: counts need no unit word, percentages no space."""
     text = f"{value:,.1f}" if abs(value) < 1000 and value != int(value) else f"{value:,.0f}"
-    if unit == "%":
-        return f"{text}%"
-    return text if unit == "count" else f"{text} {unit}"
+    return text + unit_suffix(unit)
 
 
 def point_year(point: Point) -> int:
@@ -155,16 +154,16 @@ def map_frame(wh: Warehouse, indicator: pd.Series, year: int) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def national_target(wh: Warehouse, indicator_id: str, year: int) -> pd.Series | None:
+def national_target(wh: Warehouse, indicator: pd.Series, year: int) -> pd.Series | None:
     """The national target a province value in ``year`` is best compared with: the next one due, else the last.
 
     None for indicators whose province values add up to the national one (counts): a province's share of
     300 projects is not measured against 300.
     """
-    if wh.indicators().set_index("indicator_id").loc[indicator_id, "aggregation"] == "sum":
+    if indicator["aggregation"] == "sum":
         return None
     t = wh.targets()
-    t = t[(t["indicator_id"] == indicator_id) & (t["region_code"] == NATIONAL)].sort_values("target_year")
+    t = t[(t["indicator_id"] == indicator["indicator_id"]) & (t["region_code"] == NATIONAL)].sort_values("target_year")
     if t.empty:
         return None
     upcoming = t[t["target_year"] >= year]

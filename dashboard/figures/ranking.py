@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import ACCENT, GRID, ILLUSTRATIVE, base_layout
+from dashboard.figures.theme import ACCENT, GRID, ILLUSTRATIVE, base_layout, unit_suffix
 
 
 def ranking_bars(df: pd.DataFrame, *, unit: str, direction: str = "higher",
@@ -17,7 +17,7 @@ def ranking_bars(df: pd.DataFrame, *, unit: str, direction: str = "higher",
     data = df.dropna(subset=["value"]).sort_values("value", ascending=direction != "higher")
     data = data.iloc[::-1]  # plotly draws the first category at the bottom
     colors = [ILLUSTRATIVE if ill else ACCENT for ill in data["illustrative"]]
-    hover_unit = "%" if unit == "%" else f" {unit}"
+    hover_unit = unit_suffix(unit)
     bars = go.Bar(
         x=data["value"], y=data["label"], orientation="h", marker={"color": colors, "line": {"width": 0}},
         customdata=data[["region_code"]].assign(

@@ -23,6 +23,13 @@ FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Micros
                '"Helvetica Neue", Arial, sans-serif')
 
 
+def unit_suffix(unit: str) -> str:
+    """How a value's unit follows it: 52.1%, 421 (a count needs no word), 7,500,000 persons."""
+    if unit == "%":
+        return "%"
+    return "" if unit == "count" else f" {unit}"
+
+
 def base_layout(**overrides: object) -> go.Layout:
     layout = go.Layout(
         template="none",  # plotly's default template adds ~10 KB to every figure and every patch

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import CATEGORICAL, GRID, INK, MUTED, base_layout
+from dashboard.figures.theme import CATEGORICAL, GRID, INK, MUTED, base_layout, unit_suffix
 from dashboard.progress import fractional_year
 
 DEFAULT_LABELS: Mapping[str, str] = {
@@ -69,7 +69,7 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
                "title": {"text": "" if unit == "%" else unit, "font": {"size": 12, "color": MUTED}}},
         margin={"l": 8, "r": 16, "t": 16, "b": 8},
     ))
-    suffix = "%" if unit == "%" else f" {unit}"
+    suffix = unit_suffix(unit)
     for i, (code, frame) in enumerate(df.groupby("region_code", sort=False)):
         frame = frame.assign(
             x=[axis_x(y, a) for y, a in zip(frame["year"], frame["as_of"], strict=True)],

@@ -86,7 +86,7 @@ def _view(indicator_id: str, year: int, mark: list[str]) -> tuple[pd.Series, pd.
     wh = data.warehouse()
     ind = wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
     frame = map_frame(wh, ind, year)
-    highlight = meeting_target(frame, national_target(wh, indicator_id, year)) if mark else []
+    highlight = meeting_target(frame, national_target(wh, ind, year)) if mark else []
     return ind, frame, highlight
 
 

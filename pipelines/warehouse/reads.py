@@ -150,7 +150,7 @@ class Warehouse:
         return df
 
     def series(self, indicator_id: str, region_codes: list[str] | None = None, *, year: int | None = None,
-               include_illustrative: bool = True, include_projected: bool = False) -> pd.DataFrame:
+               include_projected: bool = False) -> pd.DataFrame:
         """One value per region and year of a plain (no-breakdown) series; forecasts only when asked.
 
         Where a year has several figures, a non-illustrative one beats an illustrative one, then the latest
@@ -158,15 +158,13 @@ class Warehouse:
         """
         return self._dates(self.query("""
             SELECT o.region_code, r.name_zh, r.short_zh, r.name_en, o.year, o.value, o.as_of, o.status,
-                   o.source_id, s.title AS source_title, s.locator AS source_locator, s.kind AS source_kind,
-                   o.scope, o.note
+                   o.source_id, s.title AS source_title, o.scope, o.note
             FROM observations o
             JOIN regions r USING (region_code)
             JOIN sources s USING (source_id)
             WHERE o.indicator_id = $indicator AND o.breakdown = ''
               AND ($regions IS NULL OR list_contains($regions, o.region_code))
               AND ($year IS NULL OR o.year = $year)
-              AND ($illustrative OR o.status <> 'illustrative')
               AND ($projected OR o.status <> 'projected')
             QUALIFY row_number() OVER (
                 PARTITION BY o.region_code, o.year
@@ -174,7 +172,7 @@ class Warehouse:
                          o.status = 'estimated', o.source_id) = 1
             ORDER BY o.region_code, o.year
         """, {"indicator": indicator_id, "regions": region_codes, "year": year,
-              "illustrative": include_illustrative, "projected": include_projected}), "as_of")
+              "projected": include_projected}), "as_of")
 
     def value_range(self, indicator_id: str, *, provinces_only: bool = True) -> tuple[float, float] | None:
         """Smallest and largest value of a plain series over all years: one colour scale for every year."""

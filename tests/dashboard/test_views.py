@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import views
@@ -13,6 +14,10 @@ from pipelines.warehouse import Warehouse
 @pytest.fixture(scope="module")
 def wh(shipped_warehouse: Path) -> Warehouse:
     return Warehouse(shipped_warehouse)
+
+
+def _indicator(wh: Warehouse, indicator_id: str) -> pd.Series:
+    return wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
 
 
 def _card(wh: Warehouse, year: int, indicator: str, region: str = "100000") -> views.Card:
@@ -70,13 +75,13 @@ def test_map_frame_ranks_provinces_and_excludes_the_national_row(wh: Warehouse) 
 
 
 def test_national_target_for_a_year_is_the_next_one_due(wh: Warehouse) -> None:
-    assert views.national_target(wh, "cnc_rate", 2018)["target_year"] == 2020
-    assert views.national_target(wh, "cnc_rate", 2021)["target_year"] == 2025
-    assert views.national_target(wh, "cnc_rate", 2030)["target_year"] == 2027
+    assert views.national_target(wh, _indicator(wh, "cnc_rate"), 2018)["target_year"] == 2020
+    assert views.national_target(wh, _indicator(wh, "cnc_rate"), 2021)["target_year"] == 2025
+    assert views.national_target(wh, _indicator(wh, "cnc_rate"), 2030)["target_year"] == 2027
 
 
 def test_counts_that_add_up_to_the_national_total_have_no_province_benchmark(wh: Warehouse) -> None:
-    assert views.national_target(wh, "pilot_projects", 2018) is None
+    assert views.national_target(wh, _indicator(wh, "pilot_projects"), 2018) is None
 
 
 def test_board_and_trend_judge_a_count_target_from_the_same_baseline(wh: Warehouse) -> None:
