@@ -191,6 +191,8 @@ def observations() -> flask.Response:
     link = flask.url_for("api_v1.provenance") + (f"?{query}" if query else "")
     response.headers["Link"] = f'<{link}>; rel="describedby"; type="application/json"'
     response.headers["X-Row-Count"] = str(prov.rows)
+    if prov.all_illustrative:  # RFC 7234 warn-code 199: miscellaneous warning, for a human to read
+        response.headers["Warning"] = f'199 imm "{export.ALL_ILLUSTRATIVE_WARNING}"'
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")

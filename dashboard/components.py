@@ -54,3 +54,19 @@ def indicator_picker(component_id: str, indicators: pd.DataFrame, value: str) ->
 
 def labelled(label_key: str, control: object) -> html.Label:
     return html.Label([html.Span(t(label_key), className="control-label"), control], className="control")
+
+
+INGEST_GUIDE = "/guide/ingest"
+
+
+def no_real_data_notice(key: str) -> html.Div:
+    """Where a conclusion would rest on generated values: say so, and how to load real ones."""
+    return html.Div([t(key), " ", dcc.Link(t("board.ingest_link"), href=INGEST_GUIDE, className="ingest-link")],
+                    className="notice notice-no-real", role="status")
+
+
+def reported_toggle(component_id: str, param: str | list[str] | None) -> dcc.Checklist:
+    """"Reported only" (URL ``reported=1``): hide generated values, so provinces without real data go grey."""
+    value = param[-1] if isinstance(param, list) and param else param
+    return dcc.Checklist(id=component_id, options=[{"label": t("toggle.reported_only"), "value": "on"}],
+                         value=["on"] if value == "1" else [], className="toggle")

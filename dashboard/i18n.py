@@ -24,19 +24,50 @@ STRINGS: dict[str, dict[str, str]] = {
     "board.baseline": {"en": "Baseline", "zh": "基期"},
     "board.cumulative": {"en": "cumulative total", "zh": "累计"},
     "board.no_value": {"en": "No figure published yet", "zh": "暂无公开数据"},
+    "board.region": {"en": "Region", "zh": "地区"},
+    "board.region.all": {"en": "All", "zh": "全部"},
+    "board.region.provinces": {"en": "All provinces", "zh": "全部省级地区"},
+    "board.no_targets": {"en": "No targets are due in this year for this region.",
+                         "zh": "该地区在所选年份没有到期目标。"},
+    "board.scope_used": {"en": "Assessed within", "zh": "评估口径"},
+    "board.target_scope": {"en": "Target counts", "zh": "目标口径"},
+    "board.reason": {"en": "Why", "zh": "原因"},
+    "board.context": {"en": "Latest figure (context only)", "zh": "最新数值（仅供参考）"},
+    "board.not_measured.generic": {
+        "en": "No published figure counts what this target counts.",
+        "zh": "尚无公开数据统计该目标所统计的对象。"},
+    "board.no_real_data.body": {
+        "en": "Only generated (illustrative) values exist here, so no status is given.",
+        "zh": "此处只有生成的示意数值，因此不作评估。"},
+    "board.mixed_scopes": {
+        "en": "Since the plan's base year each figure comes from a different statistical scope, so no trend can "
+              "be computed.",
+        "zh": "自规划基年以来的各个数值统计口径各不相同，无法计算趋势。"},
+    "board.ingest_link": {"en": "How to load real data", "zh": "如何导入真实数据"},
+    "guide.title": {"en": "Load real data", "zh": "导入真实数据"},
+    "guide.missing": {"en": "The guide is in README.md, section “Load a provincial table”.",
+                      "zh": "导入说明见 README.md 的 “Load a provincial table” 一节。"},
+    "scope.unstated": {"en": "scope not stated", "zh": "口径未说明"},
     "board.method.title": {"en": "How progress is assessed", "zh": "进展评估方法"},
     "board.method.body": {
         "en": "As in Eurostat's SDG monitoring for indicators with quantified targets: the growth rate "
               "observed since the baseline is compared with the rate needed to reach the target by the target "
               "year (compound annual growth where values are positive, otherwise linear). Ratio ≥ 95 %: on track; "
               "60–95 %: moderate progress; 0–60 %: insufficient progress; below 0: moving away. A met target is "
-              "achieved. The baseline is the plan's base-year value (the year before it starts) or else the first "
-              "value at or after its start; where a year has several figures the latest as-of date wins. Counts "
-              "of projects and factories compare cumulative totals.",
+              "achieved. Only real figures (reported, or derived from reported ones) that count exactly what the "
+              "target counts are used: a target nothing measures is \"not measured\", one with only generated "
+              "values has \"no real data\". Where releases changed their statistical scope, progress is computed "
+              "within one scope (the latest figure's, if two or more share it) and the card names it. The baseline "
+              "is the plan's base-year value (the year before it starts) or else the first value at or after its "
+              "start; where a year has several figures the latest as-of date wins. Counts of projects and factories "
+              "compare cumulative totals since the year the target counts from.",
         "zh": "参照欧盟统计局可持续发展目标监测中对有量化目标指标的评估方法：比较自基期以来的实际增速与按期实现目标"
               "所需增速（数值为正时用复合年均增长率，否则用线性增速）。比值≥95%为进展顺利；60%–95%为进展一般；"
-              "0–60%为进展不足；小于0为偏离目标；已达到目标为已实现。基期取规划基年（规划起始前一年）数值，"
-              "否则取规划起始后的首个数值；同一年有多个数值时取截至日期最晚者。项目、工厂等数量指标比较累计值。",
+              "0–60%为进展不足；小于0为偏离目标；已达到目标为已实现。只采用与目标统计对象完全一致的真实数值"
+              "（公布值或据公布值推算的数值）：没有相应统计的目标为“不可评估”，只有示意数值的为“无真实数据”。"
+              "各次发布统计口径不同时，在同一口径内计算进展（若最新数值所属口径有两个及以上数值则取该口径），"
+              "并在卡片上注明。基期取规划基年（规划起始前一年）数值，否则取规划起始后的首个数值；同一年有多个数值时"
+              "取截至日期最晚者。项目、工厂等数量指标比较自目标起算年份以来的累计值。",
     },
     "status.achieved": {"en": "Achieved", "zh": "已实现"},
     "status.on_track": {"en": "On track", "zh": "进展顺利"},
@@ -45,6 +76,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.moving_away": {"en": "Moving away", "zh": "偏离目标"},
     "status.no_data": {"en": "No data", "zh": "无数据"},
     "status.no_trend": {"en": "Too few values to assess", "zh": "数据不足，无法评估"},
+    "status.not_measured": {"en": "Not measured", "zh": "不可评估"},
+    "status.no_real_data": {"en": "No real data", "zh": "无真实数据"},
     "status.value.estimated": {"en": "estimated (derived)", "zh": "推算值"},
     "status.value.projected": {"en": "projected (forecast)", "zh": "预测值"},
     "badge.illustrative": {"en": "Illustrative data", "zh": "示意数据"},
@@ -67,12 +100,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.rank": {"en": "Rank", "zh": "排名"},
     "map.illustrative": {"en": "Illustrative value", "zh": "示意数值"},
     "map.target_met": {"en": "Meets national target", "zh": "达到全国目标"},
+    "map.outline_unjudged": {
+        "en": "Only illustrative province values exist for this year, so no province is outlined as meeting the "
+              "target.",
+        "zh": "该年份只有示意的分省数值，因此不标出达到目标的省份。"},
+    "map.no_real_values": {"en": "No real province values for this year.", "zh": "该年份暂无真实分省数值。"},
+    "toggle.reported_only": {"en": "Reported only", "zh": "仅真实数据"},
     "map.inset": {"en": "South China Sea Islands", "zh": "南海诸岛"},
     "trends.heading": {"en": "Trends over time", "zh": "历年趋势"},
     "trends.regions": {"en": "Regions", "zh": "地区"},
     "trends.target": {"en": "Target", "zh": "目标"},
     "trends.required_path": {"en": "Required path", "zh": "达标所需路径"},
     "trends.projection": {"en": "Current trend", "zh": "按当前趋势"},
+    "trends.scope": {"en": "Scope", "zh": "统计口径"},
     "trends.no_data": {"en": "No data for this selection.", "zh": "所选范围暂无数据。"},
     "error.no_warehouse.title": {"en": "The data warehouse is not built yet", "zh": "数据仓库尚未生成"},
     "error.no_warehouse.body": {
@@ -131,6 +171,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "Parquet 写入元数据，Excel 另设工作表，CSV 则见响应 Link 头所指地址。",
     },
 }
+
+
+def current_lang() -> str:
+    """The language strings are served in (one per process until the per-visitor switch lands)."""
+    return DEFAULT_LANG
 
 
 def t(key: str, lang: str = DEFAULT_LANG) -> str:

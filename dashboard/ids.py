@@ -9,6 +9,7 @@ NAV_BOARD, NAV_MAP, NAV_TRENDS, NAV_DATA = "nav-board", "nav-map", "nav-trends",
 # board
 BOARD_HORIZON = "board-horizon"
 BOARD_CARDS = "board-cards"
+BOARD_REGION = "board-region"
 
 # map
 MAP_INDICATOR = "map-indicator"
@@ -20,12 +21,14 @@ MAP_GRAPH = "map-graph"
 MAP_RANKING = "map-ranking"
 MAP_CAPTION = "map-caption"
 MAP_TITLE = "map-title"
+MAP_REPORTED = "map-reported-only"
 
 # trends
 TRENDS_INDICATOR = "trends-indicator"
 TRENDS_REGIONS = "trends-regions"
 TRENDS_GRAPH = "trends-graph"
 TRENDS_CAPTION = "trends-caption"
+TRENDS_REPORTED = "trends-reported-only"
 
 # data
 DATA_INDICATORS = "data-indicators"

@@ -27,6 +27,8 @@ class Status(StrEnum):
     INSUFFICIENT = "insufficient"
     MOVING_AWAY = "moving_away"
     NO_DATA = "no_data"
+    NO_REAL_DATA = "no_real_data"  # only generated (illustrative) values match: never a verdict
+    NOT_MEASURED = "not_measured"  # no observation counts what the target counts
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,14 @@ import pandas as pd
 
 from dashboard.figures.theme import unit_suffix
 from dashboard.figures.trend import TargetOverlay, when_label
-from dashboard.progress import COMPARE, Point, Progress, Status, classify, fractional_year
-from pipelines.catalogue import NATIONAL
+from dashboard.progress import COMPARE, Point, Progress, Status
+from dashboard.verdicts import Verdict, assess
+from pipelines.catalogue import NATIONAL, REAL_STATUSES
 from pipelines.warehouse import Warehouse
 
 DEFAULT_INDICATOR = "cnc_rate"  # the headline indicator a page shows when its address names none
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+JUDGED = (Status.ON_TRACK, Status.MODERATE, Status.INSUFFICIENT, Status.MOVING_AWAY)  # a trend was computed
 
 
 def pick_indicator(asked: str | None, available: list[str]) -> str | None:
@@ -63,62 +65,63 @@ class Card:
     target: str
     target_value: float
     target_source: str
+    target_scope: str | None  # the population the target counts, as the plan words it
     is_cumulative: bool
-    latest_value: float | None
+    latest_value: float | None  # of the judged series; None when nothing real was judged
     latest_when: str | None
     latest_source: str | None
-    illustrative: bool
-    progress: Progress
+    verdict: Verdict
+    context: str | None  # for targets not judged: the nearest published figure, e.g. "6,000 (2021)"
+    context_illustrative: bool
+
+    @property
+    def progress(self) -> Progress:
+        return self.verdict.progress
+
+    @property
+    def illustrative(self) -> bool:
+        return self.context_illustrative
 
 
-def _points(series: pd.DataFrame) -> list[Point]:
-    return [Point(fractional_year(int(r.year), r.as_of), float(r.value)) for r in series.itertuples()]
+def target_verdict(wh: Warehouse, target: pd.Series) -> Verdict:
+    """A target judged on its measure's observations; the board and the trend overlays both come through
+    here, so they can never disagree."""
+    observations = wh.measure_observations(target["measure_indicator_id"], target["region_code"],
+                                           target["measure_breakdown"])
+    return assess(target, observations)
 
 
-def _baseline(series: pd.DataFrame, target: pd.Series, *, flow: bool) -> Point | None:
-    """The plan's stated baseline, else its base-year value (the year before it starts), else the first value
-    at or after its start. A cumulative count's base-year value is the total so far, 0 before the first batch."""
-    if pd.notna(target["baseline_value"]):
-        return Point(float(target["baseline_year"]) + 1, float(target["baseline_value"]))
-    base_year = int(target["plan_start_year"]) - 1
-    if flow:
-        before = series.loc[series["year"] <= base_year, "value"]
-        return Point(base_year + 1.0, float(before.max()) if not before.empty else 0.0)
-    at_base = series[series["year"] == base_year]
-    after = series[series["year"] >= base_year]
-    chosen = at_base if not at_base.empty else after
-    return _points(chosen.head(1))[0] if not chosen.empty else None
-
-
-def target_progress(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[pd.DataFrame, Progress]:
-    """The series a target is judged on (cumulative for counts, cut at the target year) and its progress.
-
-    The board and the trend overlays both come through here, so they can never disagree.
-    """
-    target_year = int(target["target_year"])
-    flow = indicator["accumulation"] == "flow"
+def _context(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[str | None, bool]:
+    """The latest figure of the target's own indicator: what a reader sees when the target is not judged."""
     series = wh.series(indicator["indicator_id"], [target["region_code"]])
-    if flow:
+    if series.empty:
+        return None, False
+    if indicator["accumulation"] == "flow":
         series = cumulative(series)
-    series = series[series["year"] <= target_year].reset_index(drop=True)
-    progress = classify(_points(series), comparator=target["comparator"], target=float(target["value"]),
-                        target_year=target_year, baseline=_baseline(series, target, flow=flow))
-    return series, progress
+    last = series.iloc[-1]
+    text = f"{format_value(float(last['value']), indicator['unit'])} ({when_label(last['year'], last['as_of'])})"
+    if isinstance(last["scope"], str) and last["scope"]:
+        text += f" · {last['scope']}"
+    return text, bool((series["status"] == "illustrative").any())
 
 
-def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
-    """One card per target due in ``target_year`` (national first), with its progress classified."""
+def board_cards(wh: Warehouse, target_year: int, region: str | None = None) -> list[Card]:
+    """One card per target due in ``target_year`` (national first), optionally for one region or
+    ``PROVINCES`` (every provincial target), each with its verdict."""
     indicators = wh.indicators().set_index("indicator_id", drop=False)
-    targets = wh.targets()
+    targets = select_targets(wh.targets(), region)
     targets = targets[targets["target_year"] == target_year]
     targets = targets.assign(_national=targets["region_code"] != NATIONAL).sort_values(
-        ["_national", "plan_id", "indicator_id"], kind="stable")
+        ["_national", "region_code", "plan_id", "indicator_id"], kind="stable")
     regions = wh.regions().set_index("region_code")
     cards = []
     for _, t in targets.iterrows():
         ind = indicators.loc[t["indicator_id"]]
-        series, progress = target_progress(wh, ind, t)
+        verdict = target_verdict(wh, t)
+        series = verdict.series
         latest = series.iloc[-1] if not series.empty else None
+        context, context_illustrative = (None, False) if latest is not None else _context(wh, ind, t)
+        cumulative_measure = t["measure_kind"] == "cumulative"
         cards.append(Card(
             indicator_id=ind["indicator_id"], name_zh=ind["name_zh"], name_en=ind["name_en"], unit=ind["unit"],
             value_kind=ind["value_kind"], region_code=t["region_code"],
@@ -126,29 +129,51 @@ def board_cards(wh: Warehouse, target_year: int) -> list[Card]:
             target=target_text(t["comparator"], float(t["value"]), ind["unit"], target_year),
             target_value=float(t["value"]),
             target_source=" · ".join(x for x in (t["source_title"], t["source_locator"]) if isinstance(x, str)),
-            is_cumulative=ind["accumulation"] == "flow",
+            target_scope=t["scope"] if isinstance(t["scope"], str) else None,
+            is_cumulative=cumulative_measure,
             latest_value=None if latest is None else float(latest["value"]),
             latest_when=None if latest is None else when_label(latest["year"], latest["as_of"]),
             # a cumulative total rests on every batch summed into it, so it cites all their sources
             latest_source=None if latest is None else "；".join(dict.fromkeys(
-                series["source_title"] if ind["accumulation"] == "flow" else [latest["source_title"]])),
-            illustrative=bool(latest is not None and latest["status"] == "illustrative"),
-            progress=progress,
+                series["source_title"] if cumulative_measure else [latest["source_title"]])),
+            verdict=verdict, context=context, context_illustrative=context_illustrative,
         ))
     return sorted(cards, key=lambda c: c.latest_value is None)
 
 
-def target_years(wh: Warehouse) -> list[int]:
-    return sorted(int(y) for y in wh.targets()["target_year"].unique())
+PROVINCES = "provinces"  # the board's region filter value for "every provincial target"
+
+
+def select_targets(targets: pd.DataFrame, region: str | None) -> pd.DataFrame:
+    if region is None:
+        return targets
+    if region == PROVINCES:
+        return targets[targets["region_code"] != NATIONAL]
+    return targets[targets["region_code"] == region]
+
+
+def target_years(wh: Warehouse, region: str | None = None) -> list[int]:
+    return sorted(int(y) for y in select_targets(wh.targets(), region)["target_year"].unique())
+
+
+def target_regions(wh: Warehouse) -> list[str]:
+    """Codes of the regions that have targets, national first."""
+    codes = set(wh.targets()["region_code"])
+    return sorted(codes, key=lambda c: (c != NATIONAL, c))
 
 
 # -- map --------------------------------------------------------------------------------------------------
-def map_frame(wh: Warehouse, indicator: pd.Series, year: int) -> pd.DataFrame:
-    """Province values of one year with rank (1 = best for the indicator's direction) and flags."""
-    df = wh.series(indicator["indicator_id"], year=year)
+def map_frame(wh: Warehouse, indicator: pd.Series, year: int, *, real_only: bool = False) -> pd.DataFrame:
+    """Province values of one year with rank (1 = best for the indicator's direction) and flags.
+
+    A rank is a conclusion, so only real values are ranked, among themselves; generated values are shown
+    (flagged) unless ``real_only``, and left unranked.
+    """
+    df = wh.series(indicator["indicator_id"], year=year, statuses=REAL_STATUSES if real_only else None)
     df = df[df["region_code"] != NATIONAL].copy()
-    df["rank"] = df["value"].rank(ascending=indicator["direction"] != "higher", method="min").astype("Int64")
     df["illustrative"] = df["status"] == "illustrative"
+    real = df["value"].where(~df["illustrative"])
+    df["rank"] = real.rank(ascending=indicator["direction"] != "higher", method="min").astype("Int64")
     df["source"] = df["source_title"]
     df["label"] = df["short_zh"] + " " + df["name_en"]
     return df.reset_index(drop=True)
@@ -171,15 +196,20 @@ def national_target(wh: Warehouse, indicator: pd.Series, year: int) -> pd.Series
 
 
 def meeting_target(frame: pd.DataFrame, target: pd.Series | None) -> list[str]:
+    """Provinces whose real value meets ``target``: a generated value never earns an outline."""
     if target is None:
         return []
-    ok = COMPARE[target["comparator"]](frame["value"], float(target["value"]))
-    return frame.loc[ok.fillna(False), "region_code"].tolist()
+    real = frame[~frame["illustrative"]]
+    ok = COMPARE[target["comparator"]](real["value"], float(target["value"]))
+    return real.loc[ok.fillna(False), "region_code"].tolist()
 
 
 # -- trends -------------------------------------------------------------------------------------------------
-def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str]) -> pd.DataFrame:
-    df = wh.series(indicator["indicator_id"], region_codes, include_projected=True)
+def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str], *,
+                real_only: bool = False) -> pd.DataFrame:
+    """Every region's series, one value per year and statistical scope, so a change of scope can be drawn."""
+    statuses = (*REAL_STATUSES, "projected") if real_only else None
+    df = wh.series(indicator["indicator_id"], region_codes, include_projected=True, by_scope=True, statuses=statuses)
     if indicator["accumulation"] == "flow":
         df = pd.concat([cumulative(g) for _, g in df.groupby("region_code")], ignore_index=True) if not df.empty else df
     df["label"] = df["short_zh"] + " " + df["name_en"]
@@ -204,11 +234,14 @@ def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str])
     overlays = []
     for _, row in t.sort_values("target_year").iterrows():
         target_year, value = int(row["target_year"]), float(row["value"])
-        _, progress = target_progress(wh, indicator, row)
+        verdict = target_verdict(wh, row)
+        progress = verdict.progress
         label = target_text(row["comparator"], value, indicator["unit"], target_year)
         required: list[tuple[float, float]] = []
         projection: list[tuple[float, float]] = []
-        if progress.status not in (Status.ACHIEVED, Status.NO_DATA) and progress.baseline and progress.latest:
+        # paths are drawn only where the chart plots what the verdict judged
+        drawn = row["measure_indicator_id"] == indicator["indicator_id"] and row["measure_breakdown"] == ""
+        if drawn and progress.status in JUDGED and progress.baseline and progress.latest:
             compound = progress.method == "cagr"
             goal = Point(target_year + 1.0, value)
             required = _path(progress.baseline, goal, compound)

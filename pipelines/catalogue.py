@@ -20,6 +20,8 @@ SOURCE_KINDS = (
 )
 COMPARATORS = (">", ">=", "<", "<=")
 STATUSES = ("reported", "estimated", "illustrative", "projected")
+REAL_STATUSES = ("reported", "estimated")  # what a verdict may rest on: published, or arithmetic on published
+MEASURE_KINDS = ("level", "stock", "cumulative")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,15 @@ class Plan:
 
 @dataclass(frozen=True)
 class Target:
+    """A plan's quantified goal and what measures it.
+
+    The ``measure_*`` fields say which observations count exactly what the target counts: an indicator and
+    breakdown, read as a ``level`` (a rate at a time), a ``stock`` (a count standing at a time) or a
+    ``cumulative`` sum of per-batch flows since ``measure_since``; ``measure_scope``, when set, admits only
+    observations of that statistical population. Nothing matching means the target is not measured, and
+    ``unmeasured_en``/``unmeasured_zh`` say why.
+    """
+
     indicator_id: str
     region_code: str
     plan_id: str
@@ -83,9 +94,23 @@ class Target:
     comparator: str
     value: float
     source_id: str
+    measure_kind: str
     baseline_year: int | None = None
     baseline_value: float | None = None
     note: str | None = None
+    measure_indicator_id: str | None = None
+    measure_breakdown: str = ""
+    measure_since: int | None = None
+    measure_scope: str | None = None
+    scope: str | None = None
+    unmeasured_en: str | None = None
+    unmeasured_zh: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.measure_indicator_id is None:  # frozen: the default is filled in once, here
+            object.__setattr__(self, "measure_indicator_id", self.indicator_id)
+        if self.measure_breakdown is None:
+            object.__setattr__(self, "measure_breakdown", "")
 
 
 @dataclass(frozen=True)
@@ -107,6 +132,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "aggregation": ("sum", "none"),
     "accumulation": ("level", "flow"),
     "comparator": COMPARATORS,
+    "measure_kind": MEASURE_KINDS,
     "level": ("national", "province"),
     "macro_region": ("east", "central", "west", "northeast"),
 }
@@ -175,6 +201,23 @@ def _check_references(cat: Catalogue) -> None:
         ):
             if value not in known:
                 raise ConfigError(f"{where}: unknown {what} {value!r}")
+        _check_measure(t, cat, where)
+
+
+def _check_measure(t: Target, cat: Catalogue, where: str) -> None:
+    """A measure must be readable the way it says: flows summed, levels and stocks read as they stand."""
+    measured = cat.indicator(str(t.measure_indicator_id))
+    if measured is None:
+        raise ConfigError(f"{where}: unknown measure_indicator_id {t.measure_indicator_id!r}")
+    cumulative = t.measure_kind == "cumulative"
+    if cumulative != (measured.accumulation == "flow"):
+        raise ConfigError(f"{where}: measure_kind {t.measure_kind!r} does not fit {measured.indicator_id}, "
+                          f"whose accumulation is {measured.accumulation!r}; expected "
+                          f"{'cumulative' if measured.accumulation == 'flow' else 'level or stock'}")
+    if cumulative != (t.measure_since is not None):
+        raise ConfigError(f"{where}: measure_since is required with measure_kind 'cumulative' and only then")
+    if (t.unmeasured_en is None) != (t.unmeasured_zh is None):
+        raise ConfigError(f"{where}: give unmeasured_en and unmeasured_zh together, or neither")
 
 
 def load_catalogue(config_dir: Path = CONFIG_DIR) -> Catalogue:

@@ -57,7 +57,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.export import write_export
+    from pipelines.export import ALL_ILLUSTRATIVE_WARNING, write_export
     from pipelines.slices import parse_slice, vocabulary
     from pipelines.warehouse import Warehouse
 
@@ -71,6 +71,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         result = write_export(wh, s, fmt, args.out or Path(s.filename(fmt)))
     finally:
         wh.close()
+    if result.provenance.all_illustrative:
+        print(f"warning: {ALL_ILLUSTRATIVE_WARNING}", file=sys.stderr)
     print(f"wrote {result.paths[0]}: {result.provenance.rows} rows"
           + "".join(f"\nwrote {extra} (provenance)" for extra in result.paths[1:]))
     return 0

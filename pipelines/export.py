@@ -82,8 +82,14 @@ class Provenance:
     indicators: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     warehouse: dict[str, Any]
+    statuses: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=lambda: dict(COLUMN_NOTES))
     licence: str = LICENCE_NOTE
+
+    @property
+    def all_illustrative(self) -> bool:
+        """Every row is generated: the CLI and the API warn, since such a file is easily mistaken for data."""
+        return self.statuses == ["illustrative"]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -111,8 +117,12 @@ def provenance(wh: Warehouse, s: Slice) -> Provenance:
     return Provenance(
         query=query, api=f"{API_PATH}?{query}" if query else API_PATH, parameters=s.params(), rows=facts.rows,
         years=[facts.year_min, facts.year_max], indicators=facts.indicators, sources=facts.sources,
-        warehouse=facts.build,
+        warehouse=facts.build, statuses=facts.statuses,
     )
+
+
+ALL_ILLUSTRATIVE_WARNING = ("every row of this slice is illustrative: generated example values, not official "
+                            "statistics")
 
 
 def check_size(fmt: str, prov: Provenance, *, json_row_cap: int | None) -> None:

@@ -1,18 +1,37 @@
 // Client-side helpers: keep the address bar in step with the page without a round trip or a re-render.
+// Cross-cutting parameters (language, presenter mode, reported-only, tile view) belong to the visitor, not
+// to a page: every page's address update keeps them unless the page itself sets them, and so do nav links.
+const IMM_SHARED = ["lang", "present", "reported", "tiles"];
+
+function immQuery(params) {
+  const text = params.toString().replace(/%2C/gi, ",");
+  return text ? "?" + text : "";
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   imm: {
     syncUrl: function (href, state) {
       const ctx = window.dash_clientside.callback_context;
       const fromState = ctx.triggered.some((t) => t.prop_id.startsWith("page-state"));
       if (fromState && state && state.path === window.location.pathname) {
-        const next = state.path + (state.query || "");
-        if (next !== window.location.pathname + window.location.search) {
-          window.history.replaceState(null, "", next);
+        const current = new URLSearchParams(window.location.search);
+        const next = new URLSearchParams(state.query || "");
+        const owns = state.owns || [];
+        IMM_SHARED.forEach((key) => {
+          if (!owns.includes(key) && !next.has(key) && current.has(key)) next.set(key, current.get(key));
+        });
+        const target = state.path + immQuery(next);
+        if (target !== window.location.pathname + window.location.search) {
+          window.history.replaceState(null, "", target);
         }
       }
-      const indicator = new URLSearchParams(window.location.search).get("indicator");
-      const keep = indicator ? "?indicator=" + encodeURIComponent(indicator) : "";
-      return ["/", "/map" + keep, "/trends" + keep, "/data" + keep];
+      const now = new URLSearchParams(window.location.search);
+      const shared = new URLSearchParams();
+      IMM_SHARED.forEach((key) => { if (now.has(key)) shared.set(key, now.get(key)); });
+      const withIndicator = new URLSearchParams(shared);
+      if (now.get("indicator")) withIndicator.set("indicator", now.get("indicator"));
+      return ["/" + immQuery(shared), "/map" + immQuery(withIndicator), "/trends" + immQuery(withIndicator),
+              "/data" + immQuery(withIndicator)];
     },
   },
 });

@@ -149,7 +149,7 @@ def map_updates(
     values = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
     present = ~np.isnan(values)
     z = [float(v) if ok else None for v, ok in zip(values, present, strict=True)]
-    n_ranked = int(present.sum())
+    n_ranked = int(frame["rank"].map(pd.notna).sum())  # only real values are ranked (views.map_frame)
     customdata = [
         [row.name_zh, row.name_en, _rank_text(row.rank, n_ranked), row.source, _badge(row.illustrative, text)]
         for row in frame.itertuples(index=False)

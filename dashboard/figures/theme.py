@@ -18,6 +18,8 @@ STATUS_COLORS = {
     "insufficient": "#d4651a",
     "moving_away": "#b3261e",
     "no_data": "#8a8f98",
+    "no_real_data": "#6b7280",
+    "not_measured": "#4b5563",
 }
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
                '"Helvetica Neue", Arial, sans-serif')

@@ -16,7 +16,11 @@ from dashboard.progress import fractional_year
 DEFAULT_LABELS: Mapping[str, str] = {
     "target": "Target", "required_path": "Required path", "projection": "Current trend",
     "illustrative": "illustrative", "estimated": "estimated", "projected": "projected", "source": "Source",
+    "scope": "Scope", "scope_unstated": "scope not stated",
 }
+# A change of statistical scope starts a new trace: same colour (the region), its own marker and dash.
+SCOPE_SYMBOLS = ("circle", "square", "triangle-up", "diamond", "x", "star")
+SCOPE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 FLAGGED = ("illustrative", "estimated", "projected")  # statuses a reader must see at the point itself
 
 
@@ -42,11 +46,12 @@ def when_label(year: int, as_of: dt.date | None) -> str:
 
 
 def _hover(row: Any, labels: Mapping[str, str]) -> str:
-    """When, source, a flag for values that are not plainly reported, and the statistical scope if known."""
+    """When, source, a flag for values that are not plainly reported, and the statistical scope."""
     flag = f" · {labels.get(row.status, row.status)}" if row.status in FLAGGED else ""
     scope = getattr(row, "scope", None)
+    scope_text = scope if isinstance(scope, str) and scope else labels["scope_unstated"]
     return (f"{when_label(row.year, row.as_of)} · {labels['source']}: {row.source_title}{flag}"
-            + (f"<br>{scope}" if isinstance(scope, str) and scope else ""))
+            f"<br>{labels['scope']}: {scope_text}")
 
 
 def _with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -59,7 +64,10 @@ def _with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
 
 def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, unit: str,
                 labels: Mapping[str, str] = DEFAULT_LABELS, height: int | None = None) -> go.Figure:
-    """``df``: region_code, label, year, value, as_of, status, source_title — one row per region and year."""
+    """``df``: region_code, label, year, value, as_of, status, source_title and scope — one row per region,
+    year and scope. Each region has one colour; each scope it was published under is its own trace, so a
+    change of statistical population shows as a break, named in the legend and the hover."""
+    labels = {**DEFAULT_LABELS, **labels}
     fig = go.Figure(layout=base_layout(
         height=height, hovermode="closest",
         legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 13}},
@@ -70,22 +78,29 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
         margin={"l": 8, "r": 16, "t": 16, "b": 8},
     ))
     suffix = unit_suffix(unit)
-    for i, (code, frame) in enumerate(df.groupby("region_code", sort=False)):
-        frame = frame.assign(
-            x=[axis_x(y, a) for y, a in zip(frame["year"], frame["as_of"], strict=True)],
-            hover=[_hover(row, labels) for row in frame.itertuples()],
-        )
-        frame = _with_gaps(frame)
+    for i, (code, region_frame) in enumerate(df.groupby("region_code", sort=False)):
         color = CATEGORICAL[i % len(CATEGORICAL)]
-        name = str(df.loc[df["region_code"] == code, "label"].iloc[0])
-        if (frame["status"] == "illustrative").any():
-            name += f" ({labels['illustrative']})"
-        fig.add_trace(go.Scatter(
-            x=frame["x"], y=frame["value"], name=name,
-            mode="lines+markers", connectgaps=False, line={"color": color, "width": 3 if i == 0 else 2},
-            marker={"size": 7}, customdata=frame[["hover"]],
-            hovertemplate=f"%{{y:,.4~g}}{suffix}<br>%{{customdata[0]}}<extra>%{{fullData.name}}</extra>",
-        ))
+        label = str(region_frame["label"].iloc[0])
+        scopes = region_frame["scope"].fillna("") if "scope" in region_frame else pd.Series("", region_frame.index)
+        order = list(dict.fromkeys(scopes))
+        for j, scope in enumerate(order):
+            frame = region_frame[scopes == scope]
+            frame = frame.assign(
+                x=[axis_x(y, a) for y, a in zip(frame["year"], frame["as_of"], strict=True)],
+                hover=[_hover(row, labels) for row in frame.itertuples()],
+            )
+            frame = _with_gaps(frame)
+            name = label if len(order) == 1 else f"{label} · {scope or labels['scope_unstated']}"
+            if (frame["status"] == "illustrative").any():
+                name += f" ({labels['illustrative']})"
+            fig.add_trace(go.Scatter(
+                x=frame["x"], y=frame["value"], name=name, legendgroup=code,
+                mode="lines+markers", connectgaps=False,
+                line={"color": color, "width": 3 if i == 0 else 2, "dash": SCOPE_DASHES[j % len(SCOPE_DASHES)]},
+                marker={"size": 8, "symbol": SCOPE_SYMBOLS[j % len(SCOPE_SYMBOLS)]}, customdata=frame[["hover"]],
+                hovertemplate=f"%{{y:,.4~g}}{suffix}<br>%{{customdata[0]}}<extra>%{{fullData.name}}</extra>",
+                meta={"region_code": code, "scope": scope},
+            ))
     shown: set[str] = set()
 
     def first(group: str) -> bool:

@@ -14,7 +14,14 @@ from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
-from dashboard.components import indicator_picker, page_header, source_line, warehouse_missing
+from dashboard.components import (
+    indicator_picker,
+    no_real_data_notice,
+    page_header,
+    reported_toggle,
+    source_line,
+    warehouse_missing,
+)
 from dashboard.figures.province_map import graph_config, map_updates, province_map
 from dashboard.figures.ranking import ranking_bars
 from dashboard.i18n import t
@@ -40,7 +47,7 @@ def _year_slider(years: list[int], value: int) -> dict[str, object]:
 
 
 def layout(indicator: str | list[str] | None = None, year: str | list[str] | None = None,
-           mark: str | list[str] | None = None, **_: str) -> html.Div:
+           mark: str | list[str] | None = None, reported: str | list[str] | None = None, **_: str) -> html.Div:
     """Every control is always laid out (callbacks need their ids), with a notice when there is no data."""
     indicator, year, mark = one(indicator), one(year), one(mark)
     notice = None
@@ -61,6 +68,7 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
             indicator_picker(ids.MAP_INDICATOR, options, chosen),
             dcc.Checklist(id=ids.MAP_MARK, options=[{"label": t("map.mark_target"), "value": "on"}],
                           value=["on"] if mark == "1" else [], className="toggle"),
+            reported_toggle(ids.MAP_REPORTED, reported),
         ),
         notice,
         html.Div([
@@ -82,24 +90,34 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
     ])
 
 
-def _view(indicator_id: str, year: int, mark: list[str]) -> tuple[pd.Series, pd.DataFrame, list[str]]:
+def _view(indicator_id: str, year: int, mark: list[str],
+          real: list[str]) -> tuple[pd.Series, pd.DataFrame, list[str], bool]:
+    """The year's frame, the provinces to outline, and whether an outline was asked for but nothing real
+    could earn one (so the page says so instead of showing an empty map as if no province met it)."""
     wh = data.warehouse()
     ind = wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
-    frame = map_frame(wh, ind, year)
-    highlight = meeting_target(frame, national_target(wh, ind, year)) if mark else []
-    return ind, frame, highlight
+    frame = map_frame(wh, ind, year, real_only=bool(real))
+    target = national_target(wh, ind, year) if mark else None
+    highlight = meeting_target(frame, target)
+    unjudged = target is not None and not frame.empty and bool(frame["illustrative"].all())
+    return ind, frame, highlight, unjudged
 
 
-def _extras(ind: pd.Series, frame: pd.DataFrame, year: int) -> tuple[object, object, str]:
+def _extras(ind: pd.Series, frame: pd.DataFrame, year: int, unjudged: bool) -> tuple[object, object, str]:
     ranking = ranking_bars(frame, unit=ind["unit"], direction=ind["direction"],
                            illustrative_label=t("map.illustrative"))
     caption = source_line(frame["source_title"], illustrative=bool(frame["illustrative"].any()))
+    if unjudged:
+        caption = html.Div([caption, no_real_data_notice("map.outline_unjudged")])
+    elif frame.empty:
+        caption = html.Div([caption, html.Div(t("map.no_real_values"), className="notice", role="status")])
     return ranking, caption, f"{ind['name_zh']} · {ind['name_en']} · {year}"
 
 
-def _state(indicator_id: str, year: int, mark: list[str]) -> dict[str, str]:
-    params = {"indicator": indicator_id, "year": year} | ({"mark": 1} if mark else {})
-    return {"path": "/map", "query": "?" + urlencode(params)}
+def _state(indicator_id: str, year: int, mark: list[str], real: list[str]) -> dict[str, object]:
+    params = ({"indicator": indicator_id, "year": year} | ({"mark": 1} if mark else {})
+              | ({"reported": 1} if real else {}))
+    return {"path": "/map", "query": "?" + urlencode(params), "owns": ["reported"]}
 
 
 @callback(Output(ids.MAP_GRAPH, "figure"), Output(ids.MAP_YEAR, "min"), Output(ids.MAP_YEAR, "max"),
@@ -107,22 +125,22 @@ def _state(indicator_id: str, year: int, mark: list[str]) -> dict[str, str]:
           Output(ids.MAP_CAPTION, "children"), Output(ids.MAP_TITLE, "children"),
           Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.MAP_INDICATOR, "value"), State(ids.MAP_YEAR, "value"), State(ids.MAP_MARK, "value"),
-          prevent_initial_call="initial_duplicate")
-def draw_map(indicator_id: str | None, year: int, mark: list[str]) -> tuple:
+          State(ids.MAP_REPORTED, "value"), prevent_initial_call="initial_duplicate")
+def draw_map(indicator_id: str | None, year: int, mark: list[str], real: list[str]) -> tuple:
     """Whole figure, geometry included: only on first load and when the indicator changes."""
     if not indicator_id:
         raise PreventUpdate
     years = [int(y) for y in province_indicators().set_index("indicator_id").loc[indicator_id, "years"]]
     year = year if year in years else years[-1]
-    ind, frame, highlight = _view(indicator_id, year, mark)
+    ind, frame, highlight, unjudged = _view(indicator_id, year, mark, real)
     fig = province_map(frame, shapes.provinces(), unit=ind["unit"], direction=ind["direction"], labels=MAP_LABELS,
                        maritime=shapes.maritime_line(), inset=shapes.south_china_sea(), highlight=highlight,
                        value_range=data.warehouse().value_range(indicator_id),
                        geojson_urls=(dash.get_relative_path(f"/geo/{shapes.PROVINCES_FILE}"),
                                      dash.get_relative_path(f"/geo/{shapes.INSET_FILE}")))
     slider = _year_slider(years, year)
-    return (fig, slider["min"], slider["max"], slider["marks"], year, *_extras(ind, frame, year),
-            _state(indicator_id, year, mark))
+    return (fig, slider["min"], slider["max"], slider["marks"], year, *_extras(ind, frame, year, unjudged),
+            _state(indicator_id, year, mark, real))
 
 
 @callback(Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
@@ -130,18 +148,18 @@ def draw_map(indicator_id: str | None, year: int, mark: list[str]) -> tuple:
           Output(ids.MAP_CAPTION, "children", allow_duplicate=True),
           Output(ids.MAP_TITLE, "children", allow_duplicate=True),
           Output(ids.STATE, "data", allow_duplicate=True),
-          Input(ids.MAP_YEAR, "value"), Input(ids.MAP_MARK, "value"), State(ids.MAP_INDICATOR, "value"),
-          prevent_initial_call=True)
-def step_year(year: int, mark: list[str], indicator_id: str | None) -> tuple:
-    """A year step or the target toggle: patch z/customdata/highlight arrays, never the geometry."""
+          Input(ids.MAP_YEAR, "value"), Input(ids.MAP_MARK, "value"), Input(ids.MAP_REPORTED, "value"),
+          State(ids.MAP_INDICATOR, "value"), prevent_initial_call=True)
+def step_year(year: int, mark: list[str], real: list[str], indicator_id: str | None) -> tuple:
+    """A year step or a toggle: patch z/customdata/highlight arrays, never the geometry."""
     if not indicator_id:
         raise PreventUpdate
-    ind, frame, highlight = _view(indicator_id, year, mark)
+    ind, frame, highlight, unjudged = _view(indicator_id, year, mark, real)
     patch = Patch()
     for index, props in map_updates(frame, shapes.province_codes(), labels=MAP_LABELS, highlight=highlight).items():
         for key, value in props.items():
             patch["data"][index][key] = value
-    return (patch, *_extras(ind, frame, year), _state(indicator_id, year, mark))
+    return (patch, *_extras(ind, frame, year, unjudged), _state(indicator_id, year, mark, real))
 
 
 @callback(Output(ids.MAP_TIMER, "disabled"), Output(ids.MAP_PLAY, "children"),

@@ -10,7 +10,14 @@ from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
-from dashboard.components import indicator_picker, labelled, page_header, source_line, warehouse_missing
+from dashboard.components import (
+    indicator_picker,
+    labelled,
+    page_header,
+    reported_toggle,
+    source_line,
+    warehouse_missing,
+)
 from dashboard.figures.trend import trend_chart
 from dashboard.i18n import t
 from dashboard.urlstate import one
@@ -23,10 +30,11 @@ DEFAULT_REGIONS = ["100000"]
 TREND_LABELS = {"target": t("trends.target"), "required_path": t("trends.required_path"),
                 "projection": t("trends.projection"), "illustrative": t("map.illustrative"),
                 "estimated": t("status.value.estimated"), "projected": t("status.value.projected"),
-                "source": t("source")}
+                "source": t("source"), "scope": t("trends.scope"), "scope_unstated": t("scope.unstated")}
 
 
-def layout(indicator: str | list[str] | None = None, region: str | list[str] | None = None, **_: str) -> html.Div:
+def layout(indicator: str | list[str] | None = None, region: str | list[str] | None = None,
+           reported: str | list[str] | None = None, **_: str) -> html.Div:
     """Every control is always laid out (callbacks need their ids), with a notice when there is no data."""
     indicator, region = one(indicator), one(region)
     wh = data.warehouse()
@@ -49,6 +57,7 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
                 id=ids.TRENDS_REGIONS, value=picked, multi=True, className="region-dropdown",
                 options=[{"label": f"{r.short_zh} {r.name_en}", "value": r.region_code}
                          for r in regions.itertuples()])),
+            reported_toggle(ids.TRENDS_REPORTED, reported),
         ),
         notice,
         dcc.Loading(dcc.Graph(id=ids.TRENDS_GRAPH, config={"displayModeBar": False}, className="trend-graph"),
@@ -60,16 +69,16 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
 @callback(Output(ids.TRENDS_GRAPH, "figure"), Output(ids.TRENDS_CAPTION, "children"),
           Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.TRENDS_INDICATOR, "value"), Input(ids.TRENDS_REGIONS, "value"),
-          prevent_initial_call="initial_duplicate")
-def draw_trends(indicator_id: str | None, region_codes: list[str] | None) -> tuple:
+          Input(ids.TRENDS_REPORTED, "value"), prevent_initial_call="initial_duplicate")
+def draw_trends(indicator_id: str | None, region_codes: list[str] | None, real: list[str] | None) -> tuple:
     if not indicator_id:
         raise PreventUpdate
     codes = list(region_codes or [])
-    query = urlencode({"indicator": indicator_id, "region": ",".join(codes)}, safe=",")
-    state = {"path": "/trends", "query": f"?{query}"}
+    params = {"indicator": indicator_id, "region": ",".join(codes)} | ({"reported": 1} if real else {})
+    state = {"path": "/trends", "query": f"?{urlencode(params, safe=',')}", "owns": ["reported"]}
     wh = data.warehouse()
     ind = wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
-    frame = trend_frame(wh, ind, codes)
+    frame = trend_frame(wh, ind, codes, real_only=bool(real))
     fig = trend_chart(frame, trend_overlays(wh, ind, codes), unit=ind["unit"], labels=TREND_LABELS)
     caption = source_line(frame["source_title"], illustrative=bool((frame["status"] == "illustrative").any()))
     if frame.empty:

@@ -14,7 +14,7 @@ import duckdb
 from pipelines.errors import WarehouseError
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "warehouse.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 
 

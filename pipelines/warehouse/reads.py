@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ class SliceFacts:
     indicators: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     build: dict[str, Any]
+    statuses: list[str] = field(default_factory=list)  # the statuses its rows carry
 
 
 def _slice_params(s: Slice) -> dict[str, Any]:
@@ -150,11 +151,14 @@ class Warehouse:
         return df
 
     def series(self, indicator_id: str, region_codes: list[str] | None = None, *, year: int | None = None,
-               include_projected: bool = False) -> pd.DataFrame:
-        """One value per region and year of a plain (no-breakdown) series; forecasts only when asked.
+               include_projected: bool = False, by_scope: bool = False,
+               statuses: Sequence[str] | None = None) -> pd.DataFrame:
+        """One value per region and year of a plain (no-breakdown) series — per region, year and scope with
+        ``by_scope`` — limited to ``statuses`` when given; forecasts only when asked.
 
-        Where a year has several figures, a non-illustrative one beats an illustrative one, then the latest
-        ``as_of`` wins (no ``as_of`` means year-end), so a September figure yields to the year-end one.
+        Where a year has several figures, a non-illustrative one beats an illustrative one (with ``by_scope``
+        a region-year with any real figure drops its generated ones), then the latest ``as_of`` wins (no
+        ``as_of`` means year-end), so a September figure yields to the year-end one.
         """
         return self._dates(self.query("""
             SELECT o.region_code, r.name_zh, r.short_zh, r.name_en, o.year, o.value, o.as_of, o.status,
@@ -166,13 +170,30 @@ class Warehouse:
               AND ($regions IS NULL OR list_contains($regions, o.region_code))
               AND ($year IS NULL OR o.year = $year)
               AND ($projected OR o.status <> 'projected')
+              AND ($statuses IS NULL OR list_contains($statuses, o.status))
             QUALIFY row_number() OVER (
-                PARTITION BY o.region_code, o.year
+                PARTITION BY o.region_code, o.year, CASE WHEN $by_scope THEN coalesce(o.scope, '') END
                 ORDER BY o.status = 'illustrative', coalesce(o.as_of, make_date(o.year, 12, 31)) DESC,
                          o.status = 'estimated', o.source_id) = 1
-            ORDER BY o.region_code, o.year
-        """, {"indicator": indicator_id, "regions": region_codes, "year": year,
-              "projected": include_projected}), "as_of")
+                AND (o.status <> 'illustrative'
+                     OR bool_and(o.status = 'illustrative') OVER (PARTITION BY o.region_code, o.year))
+            ORDER BY o.region_code, o.year, coalesce(o.as_of, make_date(o.year, 12, 31))
+        """, {"indicator": indicator_id, "regions": region_codes, "year": year, "projected": include_projected,
+              "by_scope": by_scope, "statuses": list(statuses) if statuses else None}), "as_of")
+
+    def measure_observations(self, indicator_id: str, region_code: str, breakdown: str = "") -> pd.DataFrame:
+        """Every non-forecast observation of one measure in one region, across scopes and sources.
+
+        Targets are judged on these (see ``dashboard.verdicts``), which must see every scope a series has
+        been published under, not the one value per year that charts get from ``series``.
+        """
+        return self._dates(self.query("""
+            SELECT o.year, o.value, o.as_of, o.status, o.scope, o.source_id, s.title AS source_title
+            FROM observations o JOIN sources s USING (source_id)
+            WHERE o.indicator_id = $indicator AND o.region_code = $region AND o.breakdown = $breakdown
+              AND o.status <> 'projected'
+            ORDER BY o.year, coalesce(o.as_of, make_date(o.year, 12, 31)), o.status, o.source_id
+        """, {"indicator": indicator_id, "region": region_code, "breakdown": breakdown}), "as_of")
 
     def value_range(self, indicator_id: str, *, provinces_only: bool = True) -> tuple[float, float] | None:
         """Smallest and largest value of a plain series over all years: one colour scale for every year."""
@@ -237,7 +258,8 @@ class Warehouse:
         summary = self._arrow("""
             SELECT count(*)::BIGINT AS n, min(o.year) AS year_min, max(o.year) AS year_max,
                    coalesce(list(DISTINCT o.indicator_id ORDER BY o.indicator_id), []) AS indicator_ids,
-                   coalesce(list(DISTINCT o.source_id ORDER BY o.source_id), []) AS source_ids
+                   coalesce(list(DISTINCT o.source_id ORDER BY o.source_id), []) AS source_ids,
+                   coalesce(list(DISTINCT o.status ORDER BY o.status), []) AS statuses
             FROM observations o WHERE""" + _SLICE_WHERE, params).to_pylist()[0]
         indicators = self._arrow("""
             SELECT indicator_id, name_zh, name_en, unit, value_kind, definition, scope FROM indicators
@@ -253,4 +275,4 @@ class Warehouse:
             FROM build_info
         """, {}).to_pylist()
         return SliceFacts(summary["n"], summary["year_min"], summary["year_max"], indicators, sources,
-                          build[0] if build else {})
+                          build[0] if build else {}, summary["statuses"])

@@ -61,8 +61,17 @@ CREATE TABLE targets (
     baseline_value DOUBLE,
     source_id      VARCHAR NOT NULL REFERENCES sources (source_id),
     note           VARCHAR,
+    measure_kind   VARCHAR NOT NULL CHECK (measure_kind IN ('level', 'stock', 'cumulative')),
+    measure_indicator_id VARCHAR NOT NULL REFERENCES indicators (indicator_id),
+    measure_breakdown VARCHAR NOT NULL DEFAULT '',
+    measure_since  INTEGER,
+    measure_scope  VARCHAR,
+    scope          VARCHAR,
+    unmeasured_en  VARCHAR,
+    unmeasured_zh  VARCHAR,
     PRIMARY KEY (indicator_id, region_code, plan_id, target_year),
-    CHECK ((baseline_year IS NULL) = (baseline_value IS NULL))
+    CHECK ((baseline_year IS NULL) = (baseline_value IS NULL)),
+    CHECK ((measure_kind = 'cumulative') = (measure_since IS NOT NULL))
 );
 
 CREATE SEQUENCE ingest_run_ids START 1;

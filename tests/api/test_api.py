@@ -230,3 +230,11 @@ def test_raw_utf8_in_the_query_string_reads_like_percent_encoding(client: FlaskC
     encoded = client.get("/api/v1/observations?indicator=cnc_rate&region=%E6%B5%99%E6%B1%9F")
     assert raw.status_code == encoded.status_code == 200
     assert raw.get_json() == encoded.get_json()
+
+
+def test_a_slice_of_only_illustrative_rows_carries_a_warning_header(client: FlaskClient) -> None:
+    generated = client.get("/api/v1/observations?indicator=cnc_rate&status=illustrative&format=csv")
+    assert generated.status_code == 200
+    assert generated.headers["Warning"].startswith('199 imm "every row of this slice is illustrative')
+    mixed = client.get("/api/v1/observations?indicator=cnc_rate&format=csv")
+    assert "Warning" not in mixed.headers

@@ -73,9 +73,31 @@ def test_illustrative_lines_say_so_in_their_legend_name() -> None:
 
 def test_hover_flags_forecasts_and_derived_values_and_names_the_scope() -> None:
     df = _series([("100000", "全国 China", 2015, 45.4, None, "estimated", "A"),
-                  ("100000", "全国 China", 2025, 4.5e6, None, "projected", "B")]).assign(scope=["全国工业企业", None])
+                  ("100000", "全国 China", 2025, 4.5e6, None, "projected", "B")]).assign(scope="全国工业企业")
     hover = [c[0] for c in trend_chart(df, unit="persons").data[0].customdata if isinstance(c[0], str)]
-    assert hover == ["2015 · Source: A · estimated<br>全国工业企业", "2025 · Source: B · projected"]
+    assert hover == ["2015 · Source: A · estimated<br>Scope: 全国工业企业",
+                     "2025 · Source: B · projected<br>Scope: 全国工业企业"]
+
+
+def test_a_change_of_scope_breaks_the_line_into_named_segments_of_one_colour() -> None:
+    df = _series([("100000", "全国 China", 2020, 52.1, None, "reported", "A"),
+                  ("100000", "全国 China", 2021, 55.3, None, "reported", "B"),
+                  ("100000", "全国 China", 2022, 58.6, None, "reported", "C"),
+                  ("100000", "全国 China", 2023, 62.9, None, "reported", "C")]).assign(
+        scope=["制造业重点领域企业", "规模以上工业企业", "重点工业企业", "重点工业企业"])
+    fig = trend_chart(df, unit="%")
+    lines = [t for t in fig.data if t.legendgroup == "100000"]
+    assert [t.name for t in lines] == ["全国 China · 制造业重点领域企业", "全国 China · 规模以上工业企业",
+                                       "全国 China · 重点工业企业"]
+    assert len({t.line.color for t in lines}) == 1  # one region, one colour
+    assert len({t.marker.symbol for t in lines}) == 3  # each scope its own marker
+    assert [v for v in lines[2].y if v is not None] == [58.6, 62.9]  # only same-scope points are joined
+
+
+def test_a_series_with_one_scope_keeps_its_plain_name() -> None:
+    df = _series([("100000", "全国 China", 2022, 58.6, None, "reported", "C"),
+                  ("100000", "全国 China", 2023, 62.9, None, "reported", "C")]).assign(scope="重点工业企业")
+    assert [t.name for t in trend_chart(df, unit="%").data] == ["全国 China"]
 
 
 def test_targets_draw_one_legend_entry_per_kind() -> None:

@@ -185,3 +185,16 @@ def test_cli_refuses_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit) as caught:
         main(["export", "--format", "pdf"])
     assert caught.value.code == 2 and "invalid choice: 'pdf'" in capsys.readouterr().err
+
+
+def test_cli_warns_when_every_exported_row_is_illustrative(
+    shipped_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    generated = ["export", "--indicator", "cnc_rate", "--status", "illustrative", "--db", str(shipped_warehouse)]
+    assert main(generated) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["warning: every row of this slice is illustrative: generated example values, not official "
+                   "statistics"]
+    assert main(["export", "--indicator", "cnc_rate", "--db", str(shipped_warehouse)]) == 0  # mixed: no warning
+    assert capsys.readouterr().err == ""
