@@ -98,11 +98,12 @@ def _context(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[st
         return None, False
     if indicator["accumulation"] == "flow":
         series = cumulative(series)
-    last = series.iloc[-1]
+    due = series[series["year"] <= int(target["target_year"])]  # the figure nearest the deadline, not later
+    last = due.iloc[-1] if not due.empty else series.iloc[0]
     text = f"{format_value(float(last['value']), indicator['unit'])} ({when_label(last['year'], last['as_of'])})"
     if isinstance(last["scope"], str) and last["scope"]:
         text += f" · {last['scope']}"
-    return text, bool((series["status"] == "illustrative").any())
+    return text, last["status"] == "illustrative"
 
 
 def board_cards(wh: Warehouse, target_year: int, region: str | None = None) -> list[Card]:

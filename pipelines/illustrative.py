@@ -1,15 +1,21 @@
 """Generator of the illustrative province panels shipped in data/raw/ (run: python -m pipelines.illustrative).
 
-Why: no verifiable source publishes the key-process CNC rate or the design-tool penetration by province, nor
-a province-by-year table of the 2015-2018 pilot projects, yet the yearbook readers (GBK CSV, XLSX) and the
-maps need such panels. These are generated, labelled ``illustrative`` (notes, status, source) and
-reproducible (fixed seeds, sorted rows, fixed XLSX times): regenerating changes no byte.
+Why: hardly any province publishes the key-process CNC rate or the design-tool penetration (the few real
+figures are in data/raw/province_figures.csv), and no province-by-year table of the 2015-2018 pilot projects
+exists, yet the yearbook readers (GBK CSV, XLSX) and the maps need such panels. These are generated, labelled
+``illustrative`` (notes, status, source) and reproducible (fixed seeds, sorted rows, fixed XLSX times):
+regenerating changes no byte.
 
-Rate panels, 2015-2024: national value + fixed tier offset (coastal leaders high, west low) + small noise,
-re-centred yearly so the 31-province mean equals the national value before rounding. National values: the
-year-end rows of data/raw/national_rates.csv are anchors, other years are linearly interpolated, and when no
-year-end figure covers 2024 the latest as-of figure (CNC, March 2025) is the right-hand anchor at its
-fractional date. The anchors mix statistical scopes, and so do the panels.
+Rate panels: one column per year of 2015-2024 that has a real national value in data/raw/national_rates.csv
+(the year-end figure, else the latest as-of figure within that year); no national value is interpolated or
+extrapolated, so years without one have no column. Each province = national value + an offset + small noise.
+The offset is drawn from the province's tier (coastal leaders high, west low) unless the province has real
+values in province_figures.csv (reported or estimated) in years with a national value: then its offset in
+each year is its real deviation from the national value, interpolated linearly between the years of its real
+values and held flat beyond them, so its generated cells sit where its real ones lead. A province-year with a
+real value is left empty ("—") so the real row supplies it, and each year the generated cells are shifted
+together so that the mean over all 31 provinces, real values included, equals the national value before
+rounding. The national anchors mix statistical scopes, and so do the panels.
 
 Pilot panel, 2015-2018: the published yearly totals are allocated project by project with tier weights; a
 draw breaking any published constraint (``pilot_violations``) is redrawn from the same generator. Zero cells
@@ -24,7 +30,7 @@ import io
 import logging
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -35,19 +41,24 @@ from openpyxl.writer.excel import ExcelWriter
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-YEARS = tuple(range(2015, 2025))
+YEARS = tuple(range(2015, 2025))  # the span considered; a year gets a column only if it has a national value
 SEEDS = {"cnc_rate": 20151, "design_tool_penetration": 20152, "pilot_projects": 20153}
 CNC_CSV = "province_cnc_rate_2015_2024.csv"
 DESIGN_XLSX = "province_design_tool_penetration_2015_2024.xlsx"
 PILOT_CSV = "pilot_projects_province.csv"
+REAL_CSV = "province_figures.csv"  # real provincial values: read here, never written
+REAL_STATUSES = ("reported", "estimated")
+NATIONAL = "100000"
+NO_VALUE = "\u2014"  # the yearbook dash: a cell the real row supplies
 STAMP = (2025, 1, 1, 0, 0, 0)  # document times and zip-entry times of the XLSX
 # Yearbook text uses full-width punctuation; written here in ASCII and translated, to keep the source plain.
 _FULL_WIDTH = str.maketrans({":": "\uff1a", ",": "\uff0c", ";": "\uff1b", "(": "\uff08", ")": "\uff09"})
 TEXT = {k: v.translate(_FULL_WIDTH) for k, v in {
-    "cnc_rate": "表3-2 各地区关键工序数控化率(2015—2024年,示意数据)",
-    "design_tool_penetration": "表3-3 各地区数字化研发设计工具普及率(2015—2024年,示意数据)",
+    "cnc_rate": "表3-2 各地区关键工序数控化率({first}—{last}年,示意数据)",
+    "design_tool_penetration": "表3-3 各地区数字化研发设计工具普及率({first}—{last}年,示意数据)",
     "unit": "单位:%",
-    "note": "注:本表为示意数据(illustrative),由 pipelines/illustrative.py 生成,非官方统计。",
+    "note": "注:本表为示意数据(illustrative),由 pipelines/illustrative.py 生成,非官方统计;"
+            "仅列有全国公布值的年份;“—”处有已公布的实际数值,见 province_figures.csv。",
     "origin": "资料来源:按工业和信息化部等公布的全国数值校准生成的示意数据;各地区数值并非官方统计。",
 }.items()}
 LONG_HEADER = "indicator,region,year,value,breakdown,source,status,as_of,scope,note".split(",")
@@ -87,52 +98,118 @@ def load_provinces(root: Path = ROOT) -> list[Province]:
     return sorted(Province(r["region_code"], r["name_zh"], r["short_zh"]) for r in keep)
 
 
+def _rows(path: Path, indicator: str) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if r["indicator"] == indicator]
+
+
+def national_values(indicator: str, root: Path = ROOT) -> dict[int, float]:
+    """The real national value of every year that has one: year-end, else the latest as-of date in the year."""
+    rows = [r for r in _rows(root / "data" / "raw" / "national_rates.csv", indicator) if r["region"] == NATIONAL]
+    values: dict[int, float] = {}
+    for r in sorted(rows, key=lambda r: r["as_of"] or "9999"):  # year-end rows (no as_of) come last and win
+        values[int(r["year"])] = float(r["value"])
+    year_end = [int(r["year"]) for r in rows if not r["as_of"]]
+    if len(year_end) != len(set(year_end)):
+        raise ValueError(f"national {indicator} has two year-end values for one year; say which one anchors")
+    return dict(sorted(values.items()))
+
+
 def national_by_year(indicator: str, root: Path = ROOT) -> dict[int, float]:
-    """National value for each panel year, interpolated as the module docstring describes."""
-    with (root / "data" / "raw" / "national_rates.csv").open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["indicator"] == indicator and r["region"] == "100000"]
-    anchors = {float(r["year"]): float(r["value"]) for r in rows if not r["as_of"]}
-    last = max(anchors)
-    for r in (r for r in rows if r["as_of"]):
-        d = date.fromisoformat(r["as_of"])
-        if (t := d.year - 1 + d.month / 12) > last:  # the year-end of y sits at t = y
-            anchors[t] = float(r["value"])
-    if max(anchors) < YEARS[-1] or min(anchors) > YEARS[0]:
-        raise ValueError(f"national {indicator} series does not cover {YEARS[0]} to {YEARS[-1]}")
-    ts = sorted(anchors)
-    values = np.interp(YEARS, ts, [anchors[t] for t in ts])
-    return dict(zip(YEARS, values.tolist(), strict=True))
+    """National value of each panel year: the years of YEARS that have a real national value, no others."""
+    national = {y: v for y, v in national_values(indicator, root).items() if y in YEARS}
+    if not national:
+        raise ValueError(f"national {indicator} series has no value in {YEARS[0]}-{YEARS[-1]}")
+    return national
 
 
-def rate_panel(provinces: list[Province], national: dict[int, float], seed: int) -> list[list[float]]:
-    """One row of ten one-decimal values per province; the province mean tracks the national value."""
+def real_values(indicator: str, root: Path = ROOT) -> dict[tuple[str, int], float]:
+    """Real (reported or estimated) provincial values of ``indicator`` by (province code, year)."""
+    real: dict[tuple[str, int], float] = {}
+    for r in _rows(root / "data" / "raw" / REAL_CSV, indicator):
+        if r["region"] == NATIONAL or r["status"] not in REAL_STATUSES:
+            continue
+        key = (r["region"], int(r["year"]))
+        if key in real and real[key] != float(r["value"]):
+            raise ValueError(f"{REAL_CSV}: two real values for {indicator} {key}")
+        real[key] = float(r["value"])
+    return real
+
+
+def real_offsets(real: dict[tuple[str, int], float], national: dict[int, float],
+                 years: list[int]) -> dict[str, list[float]]:
+    """Per province with real values: its deviation from the national value in each of ``years``.
+
+    Deviations are known only in years with a national value (any year, not only panel years); between them
+    they are interpolated linearly and beyond them held at the nearest one.
+    """
+    deviations: dict[str, dict[int, float]] = {}
+    for (code, year), value in real.items():
+        if year in national:
+            deviations.setdefault(code, {})[year] = value - national[year]
+    return {code: np.interp(years, sorted(devs), [devs[y] for y in sorted(devs)]).tolist()
+            for code, devs in deviations.items()}
+
+
+def rate_panel(provinces: list[Province], national: dict[int, float], seed: int,
+               real: dict[tuple[str, int], float] | None = None,
+               all_national: dict[int, float] | None = None) -> list[list[float | None]]:
+    """One row per province, one one-decimal value per panel year, ``None`` where a real value exists.
+
+    ``real`` holds the real provincial values and ``all_national`` every national value (for the deviations of
+    real values outside the panel years); see the module docstring for the fit.
+    """
+    real = real or {}
+    years = sorted(national)
     rng = np.random.default_rng(seed)
     low, high = np.array([TIER_OFFSETS[TIER_OF.get(p.code, "middle")] for p in provinces]).T
-    shifts = rng.uniform(low, high)[:, None] + rng.normal(0.0, 0.4, size=(len(provinces), len(YEARS)))
-    shifts -= shifts.mean(axis=0)
-    values = np.array([national[y] for y in YEARS])[None, :] + shifts
-    if not ((values > 0) & (values < 100)).all():
+    offsets = np.repeat(rng.uniform(low, high)[:, None], len(years), axis=1)
+    noise = rng.normal(0.0, 0.4, size=(len(provinces), len(years)))
+    fitted = real_offsets(real, all_national or national, years)
+    for i, p in enumerate(provinces):
+        if p.code in fitted:
+            offsets[i] = fitted[p.code]
+    values = np.array([national[y] for y in years])[None, :] + offsets + noise
+    is_real = np.array([[(p.code, y) in real for y in years] for p in provinces])
+    for j, year in enumerate(years):
+        free = ~is_real[:, j]
+        if not free.any():
+            raise ValueError(f"every province has a real value in {year}: nothing to generate")
+        real_sum = sum(real[(p.code, year)] for p, r in zip(provinces, is_real[:, j], strict=True) if r)
+        excess = real_sum + values[free, j].sum() - len(provinces) * national[year]
+        values[free, j] -= excess / free.sum()  # the 31-province mean, real values included, is the national one
+    generated = values[~is_real]
+    if not ((generated > 0) & (generated < 100)).all():
         raise ValueError("illustrative rate left the open interval (0, 100); adjust TIER_OFFSETS")
-    return [[float(f"{v:.1f}") for v in row] for row in values]
+    return [[None if r else float(f"{v:.1f}") for v, r in zip(row, flags, strict=True)]
+            for row, flags in zip(values, is_real, strict=True)]
 
 
-def write_rate_csv(path: Path, provinces: list[Province], panel: list[list[float]]) -> None:
+def _cell_text(value: float | None) -> str:
+    return NO_VALUE if value is None else f"{value:.1f}"
+
+
+def write_rate_csv(path: Path, provinces: list[Province], years: list[int],
+                   panel: list[list[float | None]]) -> None:
     """A GBK yearbook CSV: title, unit line, header 地区,2015年…, province rows, note lines."""
-    body = [",".join([p.short_zh, *(f"{v:.1f}" for v in r)]) for p, r in zip(provinces, panel, strict=True)]
-    header = ",".join(["地区", *(f"{y}年" for y in YEARS)])
-    lines = [TEXT["cnc_rate"], TEXT["unit"], header, *body, TEXT["note"], TEXT["origin"]]
+    body = [",".join([p.short_zh, *(_cell_text(v) for v in r)]) for p, r in zip(provinces, panel, strict=True)]
+    header = ",".join(["地区", *(f"{y}年" for y in years)])
+    title = TEXT["cnc_rate"].format(first=years[0], last=years[-1])
+    lines = [title, TEXT["unit"], header, *body, TEXT["note"], TEXT["origin"]]
     path.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
 
 
-def write_rate_xlsx(path: Path, provinces: list[Province], panel: list[list[float]]) -> None:
+def write_rate_xlsx(path: Path, provinces: list[Province], years: list[int],
+                    panel: list[list[float | None]]) -> None:
     """The same yearbook shape as an XLSX sheet, with fixed document times and zip timestamps."""
     book = Workbook()
     sheet = book.active
     sheet.title = "表3-3"
-    for line in ([TEXT["design_tool_penetration"]], [TEXT["unit"]], ["地区", *YEARS]):
+    title = TEXT["design_tool_penetration"].format(first=years[0], last=years[-1])
+    for line in ([title], [TEXT["unit"]], ["地区", *years]):
         sheet.append(line)
     for p, row in zip(provinces, panel, strict=True):
-        sheet.append([p.name_zh, *row])
+        sheet.append([p.name_zh, *(NO_VALUE if v is None else v for v in row)])
         for cell in sheet[sheet.max_row][1:]:
             cell.number_format = "0.0"
     for line in (TEXT["note"], TEXT["origin"]):
@@ -225,13 +302,15 @@ def write_pilot_csv(path: Path, panel: dict[tuple[str, int], int]) -> None:
 
 
 def generate(out_dir: Path, root: Path = ROOT) -> list[Path]:
-    """Write the three illustrative files into ``out_dir``; inputs are read from ``root``."""
+    """Write the three illustrative files into ``out_dir``; inputs (national and real values) are read from ``root``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     provinces = load_provinces(root)
     for name, indicator, write in ((CNC_CSV, "cnc_rate", write_rate_csv),
                                    (DESIGN_XLSX, "design_tool_penetration", write_rate_xlsx)):
         national = national_by_year(indicator, root)
-        write(out_dir / name, provinces, rate_panel(provinces, national, SEEDS[indicator]))
+        panel = rate_panel(provinces, national, SEEDS[indicator], real_values(indicator, root),
+                           national_values(indicator, root))
+        write(out_dir / name, provinces, sorted(national), panel)
     write_pilot_csv(out_dir / PILOT_CSV, pilot_panel([p.code for p in provinces], SEEDS["pilot_projects"]))
     return [out_dir / name for name in (CNC_CSV, DESIGN_XLSX, PILOT_CSV)]
 

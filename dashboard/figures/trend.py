@@ -82,16 +82,21 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
         color = CATEGORICAL[i % len(CATEGORICAL)]
         label = str(region_frame["label"].iloc[0])
         scopes = region_frame["scope"].fillna("") if "scope" in region_frame else pd.Series("", region_frame.index)
-        order = list(dict.fromkeys(scopes))
-        for j, scope in enumerate(order):
-            frame = region_frame[scopes == scope]
+        generated = region_frame["status"] == "illustrative"
+        # generated values are their own segment too: a line never joins a real figure to a generated one
+        keys = pd.Series(list(zip(scopes, generated, strict=True)), index=region_frame.index)
+        order = list(dict.fromkeys(keys))
+        named_scopes = len({scope for scope, is_generated in order if not is_generated}) > 1
+        for j, key in enumerate(order):
+            scope, is_generated = key
+            frame = region_frame[keys == key]
             frame = frame.assign(
                 x=[axis_x(y, a) for y, a in zip(frame["year"], frame["as_of"], strict=True)],
                 hover=[_hover(row, labels) for row in frame.itertuples()],
             )
             frame = _with_gaps(frame)
-            name = label if len(order) == 1 else f"{label} · {scope or labels['scope_unstated']}"
-            if (frame["status"] == "illustrative").any():
+            name = f"{label} · {scope or labels['scope_unstated']}" if named_scopes and not is_generated else label
+            if is_generated:
                 name += f" ({labels['illustrative']})"
             fig.add_trace(go.Scatter(
                 x=frame["x"], y=frame["value"], name=name, legendgroup=code,
@@ -99,7 +104,8 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
                 line={"color": color, "width": 3 if i == 0 else 2, "dash": SCOPE_DASHES[j % len(SCOPE_DASHES)]},
                 marker={"size": 8, "symbol": SCOPE_SYMBOLS[j % len(SCOPE_SYMBOLS)]}, customdata=frame[["hover"]],
                 hovertemplate=f"%{{y:,.4~g}}{suffix}<br>%{{customdata[0]}}<extra>%{{fullData.name}}</extra>",
-                meta={"region_code": code, "scope": scope},
+                meta={"region_code": code, "scope": scope, "illustrative": bool(is_generated)},
+                opacity=0.55 if is_generated else 1.0,
             ))
     shown: set[str] = set()
 

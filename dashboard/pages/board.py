@@ -24,6 +24,7 @@ from dashboard.i18n import current_lang, t
 from dashboard.progress import Status
 from dashboard.urlstate import one
 from dashboard.views import (
+    JUDGED,
     PROVINCES,
     Card,
     board_cards,
@@ -72,7 +73,9 @@ def _card(card: Card) -> html.Article:
     if has_value:
         facts += [html.Dt(t("source")), html.Dd(card.latest_source)]
     if card.verdict.scope is not None and has_value:
-        facts += [html.Dt(t("board.scope_used")), html.Dd(card.verdict.scope or t("scope.unstated"))]
+        judged = p.status in (*JUDGED, Status.ACHIEVED)
+        facts += [html.Dt(t("board.scope_used" if judged else "trends.scope")),
+                  html.Dd(card.verdict.scope or t("scope.unstated"))]
     if p.baseline is not None and p.status != "achieved":
         facts += [html.Dt(t("board.baseline")),
                   html.Dd(f"{format_value(p.baseline.value, card.unit)} ({point_year(p.baseline)})")]

@@ -72,9 +72,9 @@ def test_every_format_returns_the_warehouse_rows_named_after_the_slice(
     response = client.get(f"{EXAMPLE}&format={fmt}")
     assert response.status_code == 200, response.data[:300]
     expected = sql(shipped_warehouse, EXPECTED_SQL)
-    assert len(expected) == 40
+    assert len(expected) == 24
     assert parse_body(fmt, response.data) == expected
-    assert response.headers["X-Row-Count"] == "40"
+    assert response.headers["X-Row-Count"] == "24"
     name = f"imm_cnc_rate-design_tool_penetration_320000-330000_2015-2024.{fmt}"
     assert response.headers["Content-Disposition"].endswith(f'filename="{name}"')
 
@@ -83,19 +83,19 @@ def test_json_is_the_default_and_carries_provenance(client: FlaskClient) -> None
     response = client.get(EXAMPLE)
     assert response.mimetype == "application/json"
     prov = response.get_json()["provenance"]
-    assert prov["rows"] == 40 and prov["query"].startswith("indicator=cnc_rate,design_tool_penetration")
+    assert prov["rows"] == 24 and prov["query"].startswith("indicator=cnc_rate,design_tool_penetration")
     assert [i["unit"] for i in prov["indicators"]] == ["%", "%"]
 
 
 def test_a_status_filter_that_matches_nothing_is_empty_not_an_error(client: FlaskClient) -> None:
-    response = client.get(f"{EXAMPLE}&status=reported")  # the province figures are all illustrative
+    response = client.get(f"{EXAMPLE}&status=reported")  # Jiangsu and Zhejiang have no reported CNC or design figure
     assert response.status_code == 200 and response.get_json()["rows"] == []
 
 
 @pytest.mark.parametrize("region", ["330000", "浙江", "浙江省", "Zhejiang", "zhejiang", "浙"])
 def test_region_accepts_the_names_the_ingest_accepts(client: FlaskClient, region: str) -> None:
     body = client.get(f"/api/v1/observations?indicator=cnc_rate&region={quote(region)}").get_json()
-    assert {r["region_code"] for r in body["rows"]} == {"330000"} and len(body["rows"]) == 10
+    assert {r["region_code"] for r in body["rows"]} == {"330000"} and len(body["rows"]) == 5
 
 
 def test_a_group_equals_its_member_provinces(client: FlaskClient) -> None:
@@ -169,8 +169,8 @@ def test_json_over_the_row_cap_is_refused_while_parquet_and_csv_stream_it(
     refused = client.get(EXAMPLE)
     assert refused.status_code == 400
     assert refused.get_json()["parameter"] == "format" and "capped at 10 rows" in refused.get_json()["message"]
-    assert len(parse_body("parquet", client.get(f"{EXAMPLE}&format=parquet").data)) == 40
-    assert len(parse_body("csv", client.get(f"{EXAMPLE}&format=csv").data)) == 40
+    assert len(parse_body("parquet", client.get(f"{EXAMPLE}&format=parquet").data)) == 24
+    assert len(parse_body("csv", client.get(f"{EXAMPLE}&format=csv").data)) == 24
     assert "at most 10 rows" in json.dumps(client.get("/api/v1/openapi.json").get_json())
 
 

@@ -22,14 +22,21 @@ SCHEMAS = {
     "indicators": ["indicator_id", "name_zh", "name_en", "unit", "value_kind", "direction", "aggregation",
                    "accumulation", "definition", "scope", "source_ids"],
     "plans": ["plan_id", "name_zh", "name_en", "start_year", "end_year", "source_id"],
-    "targets": ["indicator_id", "region_code", "plan_id", "target_year", "comparator", "value",
-                "baseline_year", "baseline_value", "source_id", "note"],
+    "targets": ["indicator_id", "region_code", "plan_id", "target_year", "comparator", "value", "source_id",
+                "note", "measure_kind"],
+}
+OPTIONAL = {  # fields an entry may leave out (the loader fills the default)
+    "sources": set(),
+    "indicators": set(),
+    "plans": set(),
+    "targets": {"baseline_year", "baseline_value", "measure_indicator_id", "measure_breakdown", "measure_since",
+                "measure_scope", "scope", "unmeasured_en", "unmeasured_zh"},
 }
 NULLABLE = {
     "sources": {"publisher", "published", "url", "document", "note"},
     "indicators": set(),
     "plans": set(),
-    "targets": {"baseline_year", "baseline_value", "note"},
+    "targets": set(),
 }
 ID_FIELD = {"sources": "source_id", "indicators": "indicator_id", "plans": "plan_id"}
 REQUIRED_INDICATORS = [
@@ -37,7 +44,8 @@ REQUIRED_INDICATORS = [
     "pilot_projects", "demonstration_factories", "equipment_domestic_share", "software_domestic_share",
     "standards", "solution_providers_1bn", "solution_providers", "equipment_types", "test_platforms",
     "service_platforms", "benchmark_enterprises", "pilot_productivity_gain", "pilot_cost_reduction",
-    "pilot_rd_cycle_reduction", "pilot_defect_reduction", "pilot_energy_gain",
+    "pilot_rd_cycle_reduction", "pilot_defect_reduction", "pilot_energy_gain", "ii_development_index",
+    "ii_development_level", "excellent_smart_factories", "standards_made",
 ]
 UNIT_OF_KIND = {"share": "%", "change": "%", "count": "count", "persons": "persons", "index": "index"}
 CHOICES = {
@@ -49,6 +57,8 @@ SOURCE_KINDS = {
 }
 COMPARATORS = {">", ">=", "<", "<="}
 STATUSES = {"reported", "estimated", "illustrative", "projected"}
+MEASURE_KINDS = {"level", "stock", "cumulative"}
+CONFIDENCE = re.compile(r"\[(primary|press|reprint)\]")
 LONG_HEADER = "indicator,region,year,value,breakdown,source,status,as_of,scope,note".split(",")
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 PARTIAL_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
@@ -96,9 +106,9 @@ def region_names() -> dict[str, str]:
 # --- shape of the four catalogue files ------------------------------------------------------------
 
 @pytest.mark.parametrize("name", list(SCHEMAS))
-def test_every_entry_has_exactly_the_schema_fields(name: str) -> None:
+def test_every_entry_has_the_schema_fields_and_no_others(name: str) -> None:
     for entry in load(name):
-        assert set(entry) == set(SCHEMAS[name]), entry
+        assert set(SCHEMAS[name]) <= set(entry) <= set(SCHEMAS[name]) | OPTIONAL[name], entry
 
 
 @pytest.mark.parametrize("name", list(SCHEMAS))
@@ -138,7 +148,7 @@ def test_non_illustrative_sources_name_publisher_and_date() -> None:
 def test_source_documents_name_seed_files_and_urls_are_absolute() -> None:
     for s in load("sources"):
         assert s["document"] is None or SEED_FILE.fullmatch(s["document"]), s["source_id"]
-        assert s["url"] is None or s["url"].startswith("https://"), s["source_id"]
+        assert s["url"] is None or s["url"].startswith(("https://", "http://")), s["source_id"]
 
 
 def test_illustrative_sources_say_they_are_generated_and_not_official() -> None:
@@ -168,11 +178,20 @@ def test_indicator_sources_exist() -> None:
         assert not unknown, (ind["indicator_id"], unknown)
 
 
-def test_only_programme_counts_are_flows_and_flows_add_up_over_provinces() -> None:
+def test_only_programme_and_standards_counts_are_flows_and_programme_flows_add_up_over_provinces() -> None:
     flows = {i["indicator_id"] for i in load("indicators") if i["accumulation"] == "flow"}
     sums = {i["indicator_id"] for i in load("indicators") if i["aggregation"] == "sum"}
-    assert flows == {"pilot_projects", "demonstration_factories"}
-    assert sums == flows
+    programmes = {"pilot_projects", "demonstration_factories", "excellent_smart_factories"}
+    assert flows == programmes | {"standards_made"}  # national and industry standards have no provinces
+    assert sums == programmes
+
+
+def test_integration_level_and_index_are_distinct_scales() -> None:
+    by_id = {i["indicator_id"]: i for i in load("indicators")}
+    level, index = by_id["ii_development_level"], by_id["ii_development_index"]
+    assert (level["value_kind"], level["aggregation"], level["accumulation"]) == ("index", "none", "level")
+    assert "0–100" in level["name_en"] and level["name_zh"] == "两化融合发展水平"
+    assert index["name_zh"] == "两化融合发展指数"
 
 
 def test_reductions_point_down_and_gains_point_up() -> None:
@@ -216,13 +235,14 @@ def test_targets_fall_within_their_plan_and_are_unique() -> None:
 
 def test_target_baselines_are_both_given_or_both_null() -> None:
     for t in load("targets"):
-        assert (t["baseline_year"] is None) == (t["baseline_value"] is None), t
+        assert (t.get("baseline_year") is None) == (t.get("baseline_value") is None), t
 
 
 def test_target_sources_are_listed_on_their_indicator() -> None:
     cited = {i["indicator_id"]: set(i["source_ids"]) for i in load("indicators")}
     for t in load("targets"):
         assert t["source_id"] in cited[t["indicator_id"]], (t["indicator_id"], t["source_id"])
+
 
 
 def test_every_2020_plan_target_of_seed_000_is_present() -> None:
@@ -242,8 +262,127 @@ def test_every_2020_plan_target_of_seed_000_is_present() -> None:
 def test_count_targets_on_flows_explain_that_they_compare_cumulative_totals() -> None:
     flows = {i["indicator_id"] for i in load("indicators") if i["accumulation"] == "flow"}
     for t in load("targets"):
-        if t["indicator_id"] in flows:
+        if t.get("measure_indicator_id", t["indicator_id"]) in flows:
             assert "umulative" in (t["note"] or ""), t
+
+
+# --- what measures each target ----------------------------------------------------------------------
+
+def measure(t: dict[str, Any]) -> tuple[str, str, str, int | None]:
+    return (t["measure_kind"], t.get("measure_indicator_id", t["indicator_id"]), t.get("measure_breakdown", ""),
+            t.get("measure_since"))
+
+
+def target(indicator: str, region: str, plan: str) -> dict[str, Any]:
+    found = [t for t in load("targets")
+             if (t["indicator_id"], t["region_code"], t["plan_id"]) == (indicator, region, plan)]
+    assert len(found) == 1, (indicator, region, plan)
+    return found[0]
+
+
+def test_every_target_has_a_measure_that_can_be_read_the_way_it_says() -> None:
+    accumulation = {i["indicator_id"]: i["accumulation"] for i in load("indicators")}
+    for t in load("targets"):
+        kind, indicator, _, since = measure(t)
+        assert kind in MEASURE_KINDS and indicator in accumulation, t
+        assert (kind == "cumulative") == (accumulation[indicator] == "flow"), t
+        assert (kind == "cumulative") == (since is not None), t
+        if since is not None:
+            assert since <= t["target_year"], t
+
+
+def test_every_target_note_says_what_measures_it() -> None:
+    for t in load("targets"):
+        assert t["note"] and len(t["note"]) >= 40, (t["indicator_id"], t["region_code"], t["plan_id"])
+
+
+def test_unmeasured_reasons_come_in_both_languages_or_not_at_all() -> None:
+    for t in load("targets"):
+        en, zh = t.get("unmeasured_en"), t.get("unmeasured_zh")
+        assert (en is None) == (zh is None), t
+        if en is not None:
+            assert en.endswith(".") and re.search(r"[\u4e00-\u9fff]", zh) and zh.endswith("。"), t
+
+
+def test_high_level_providers_are_measured_only_by_a_count_of_high_level_providers() -> None:
+    t = target("solution_providers", "100000", "imp_2021_2025")
+    assert measure(t) == ("stock", "solution_providers", "high_level", None)
+    assert "high-level" in t["unmeasured_en"] and "6,000+" in t["unmeasured_en"] and "高水平" in t["unmeasured_zh"]
+    assert not [r for r in long_rows() if r["indicator"] == "solution_providers" and r["breakdown"] == "high_level"]
+
+
+def test_standards_made_in_2021_2025_are_a_flow_since_2021_not_the_national_stock() -> None:
+    t = target("standards", "100000", "imp_2021_2025")
+    assert measure(t) == ("cumulative", "standards_made", "", 2021)
+    assert "285" in t["unmeasured_en"] and "300+" in t["unmeasured_en"]
+    assert not [r for r in long_rows() if r["indicator"] == "standards_made"]
+
+
+def test_the_2016_plan_standards_target_is_judged_on_the_national_stock() -> None:
+    assert measure(target("standards", "100000", "imp_2016_2020")) == ("stock", "standards", "", None)
+
+
+@pytest.mark.parametrize(("plan", "value"), [("imp_2016_2020", 300), ("pilot_programme_2015", 100)])
+def test_pilot_targets_count_every_batch_from_2015(plan: str, value: int) -> None:
+    t = target("pilot_projects", "100000", plan)
+    assert t["value"] == value and t["comparator"] == ">=" and t["target_year"] == 2020
+    assert measure(t) == ("cumulative", "pilot_projects", "", 2015)
+
+
+def test_the_2015_goal_of_100_pilot_projects_cites_seed_001_section_2_2() -> None:
+    plan = next(p for p in load("plans") if p["plan_id"] == "pilot_programme_2015")
+    source = next(s for s in load("sources") if s["source_id"] == plan["source_id"])
+    assert plan["name_zh"] == "智能制造试点示范专项行动" and (plan["start_year"], plan["end_year"]) == (2016, 2020)
+    assert source["document"] == "001_19ed599e81536bc1.txt" and source["locator"].startswith("二（二）")
+    assert target("pilot_projects", "100000", "pilot_programme_2015")["source_id"] == plan["source_id"]
+
+
+def test_demonstration_factories_are_counted_from_the_first_batch_of_2021() -> None:
+    assert measure(target("demonstration_factories", "100000", "imp_2021_2025")) == (
+        "cumulative", "demonstration_factories", "", 2021)
+
+
+def test_liaonings_cnc_target_is_judged_only_on_equipment_makers() -> None:
+    t = target("cnc_rate", "210000", "liaoning_digital_2021_2023")
+    assert (t["comparator"], t["value"], t["target_year"]) == (">=", 70, 2023)
+    assert t["measure_scope"] == "规上装备制造业企业" and t["unmeasured_en"]
+    assert not [r for r in long_rows() if r["indicator"] == "cnc_rate" and r["scope"] == t["measure_scope"]]
+
+
+def test_a_measure_scope_is_set_only_where_observations_of_other_populations_exist_or_may_come() -> None:
+    narrowed = {(t["indicator_id"], t["region_code"]) for t in load("targets") if t.get("measure_scope")}
+    assert narrowed == {("cnc_rate", "210000"), ("cnc_rate", "110000"), ("pilot_cost_reduction", "100000"),
+                        ("pilot_rd_cycle_reduction", "100000"), ("pilot_productivity_gain", "100000"),
+                        ("pilot_defect_reduction", "100000"), ("pilot_energy_gain", "100000")}
+
+
+# --- provincial targets -----------------------------------------------------------------------------
+
+PROVINCIAL_TARGETS = {  # (indicator, region, year): (comparator, value)
+    ("design_tool_penetration", "130000", 2020): (">=", 65), ("cnc_rate", "130000", 2020): (">=", 52),
+    ("design_tool_penetration", "640000", 2020): (">=", 62), ("cnc_rate", "640000", 2022): (">=", 56),
+    ("design_tool_penetration", "640000", 2022): (">=", 60), ("cnc_rate", "640000", 2027): (">=", 70),
+    ("design_tool_penetration", "640000", 2027): (">=", 68), ("ii_development_level", "640000", 2027): (">=", 66),
+    ("design_tool_penetration", "210000", 2023): (">=", 84), ("cnc_rate", "210000", 2023): (">=", 70),
+    ("cnc_rate", "150000", 2025): (">=", 68), ("cnc_rate", "110000", 2026): (">=", 70),
+    ("cnc_rate", "620000", 2027): (">=", 70), ("design_tool_penetration", "620000", 2027): (">=", 80),
+    ("ii_development_index", "370000", 2025): (">=", 125), ("cnc_rate", "500000", 2027): (">=", 65),
+    ("design_tool_penetration", "500000", 2027): (">=", 87),
+}
+
+
+def test_every_provincial_target_of_the_reference_list_is_present_and_no_other() -> None:
+    provincial = {(t["indicator_id"], t["region_code"], t["target_year"]): (t["comparator"], t["value"])
+                  for t in load("targets") if t["region_code"] != "100000"}
+    assert provincial == PROVINCIAL_TARGETS
+
+
+def test_provincial_target_sources_carry_a_confidence_tag_and_a_locator() -> None:
+    sources = {s["source_id"]: s for s in load("sources")}
+    for t in load("targets"):
+        if t["region_code"] != "100000":
+            s = sources[t["source_id"]]
+            assert CONFIDENCE.search(s["note"]) and s["url"] and s["locator"], s["source_id"]
 
 
 # --- manifest and shipped files -------------------------------------------------------------------
@@ -353,3 +492,112 @@ def test_flows_are_stored_per_batch_not_as_cumulative_totals() -> None:
                 if r["region"] == "100000"}
     assert sum(v for (i, _), v in national.items() if i == "pilot_projects") == 305
     assert sum(v for (i, _), v in national.items() if i == "demonstration_factories") == 421
+
+
+
+# --- real provincial figures ------------------------------------------------------------------------
+
+def province_rows() -> list[dict[str, str]]:
+    return [r for r in long_rows() if r["_where"].startswith("raw/province_figures.csv")]
+
+
+def test_province_figures_come_before_the_generated_panels_in_the_manifest() -> None:
+    files = [entry["file"] for entry in manifest()]
+    first_generated = min(i for i, entry in enumerate(manifest()) if entry["file"] in {
+        "raw/pilot_projects_province.csv", "raw/province_cnc_rate_2015_2024.csv",
+        "raw/province_design_tool_penetration_2015_2024.xlsx"})
+    assert files.index("raw/province_figures.csv") < first_generated
+
+
+def test_province_figures_are_real_tagged_and_cite_their_publisher() -> None:
+    sources = {s["source_id"]: s for s in load("sources")}
+    for row in province_rows():
+        s = sources[row["source"]]
+        assert row["status"] in {"reported", "estimated"}, row["_where"]
+        assert CONFIDENCE.search(row["note"]), f"{row['_where']}: keep the confidence tag in the note"
+        assert not re.search(r"\[(secondary|low)\]", row["note"]), row["_where"]
+        assert CONFIDENCE.search(s["note"]) and s["publisher"] and s["url"], s["source_id"]
+        if "[reprint]" in s["note"]:
+            assert "reprint" in s["note"].split("]", 1)[1], f"{s['source_id']}: say the url is a reprint"
+
+
+@pytest.mark.parametrize(("indicator", "region", "year", "value", "status"), [
+    ("cnc_rate", "610000", 2019, 47.7, "reported"),
+    ("design_tool_penetration", "610000", 2019, 64, "reported"),
+    ("cnc_rate", "630000", 2021, 52.6, "reported"),
+    ("industrial_internet_penetration", "630000", 2021, 10.5, "reported"),
+    ("cnc_rate", "500000", 2021, 56.6, "reported"),
+    ("design_tool_penetration", "500000", 2021, 77.8, "reported"),
+    ("cnc_rate", "210000", 2022, 59.7, "reported"),
+    ("design_tool_penetration", "210000", 2022, 77.2, "reported"),
+    ("cnc_rate", "140000", 2022, 59.6, "reported"),
+    ("cnc_rate", "520000", 2025, 65, "reported"),
+    ("design_tool_penetration", "520000", 2025, 81, "reported"),
+    ("cnc_rate", "520000", 2020, 38.4, "estimated"),
+    ("design_tool_penetration", "520000", 2020, 55, "estimated"),
+    ("ii_development_level", "500000", 2020, 58.6, "reported"),
+    ("ii_development_level", "500000", 2021, 60.7, "reported"),
+    ("ii_development_level", "320000", 2023, 67.9, "reported"),
+    ("ii_development_level", "140000", 2022, 54.1, "reported"),
+    ("ii_development_index", "370000", 2021, 115.9, "reported"),
+    ("excellent_smart_factories", "100000", 2024, 235, "reported"),
+    ("excellent_smart_factories", "370000", 2024, 22, "reported"),
+    ("excellent_smart_factories", "370000", 2025, 27, "estimated"),
+])
+def test_each_shippable_provincial_figure_is_shipped_once(indicator: str, region: str, year: int, value: float,
+                                                        status: str) -> None:
+    found = [r for r in province_rows() if (r["indicator"], r["region"], int(r["year"])) == (indicator, region, year)]
+    assert [(float(r["value"]), r["status"]) for r in found] == [(value, status)]
+
+
+def test_province_figures_hold_nothing_else() -> None:
+    assert len(province_rows()) == 21
+
+
+def test_fujians_demonstration_factories_cite_the_list_and_say_how_the_count_is_known() -> None:
+    row = next(r for r in long_rows() if r["indicator"] == "demonstration_factories" and r["region"] == "350000")
+    source = next(s for s in load("sources") if s["source_id"] == row["source"])
+    assert float(row["value"]) == 10 and source["publisher"].startswith("工业和信息化部")
+    assert "[reprint]" in source["note"]
+
+
+# --- corrections of the seed audit ----------------------------------------------------------------
+
+def national_row(indicator: str, year: int, source: str) -> dict[str, str]:
+    found = [r for r in long_rows() if (r["indicator"], r["region"], int(r["year"]), r["source"]) == (
+        indicator, "100000", year, source)]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_nearly_200_test_platforms_is_an_estimated_upper_bound_not_a_reported_count() -> None:
+    row = national_row("test_platforms", 2021, "seed004_standards")
+    assert (float(row["value"]), row["status"]) == (200, "estimated")
+    assert "upper bound" in row["note"].lower() and "below 200" in row["note"]
+
+
+def test_design_tool_penetration_2019_claims_no_reference_date() -> None:
+    row = national_row("design_tool_penetration", 2019, "scio_2019_09_miao_wei")
+    assert row["as_of"] == "" and "no" in row["note"]
+
+
+def test_derived_2012_design_tool_value_has_no_scope_and_says_it_is_uncertain() -> None:
+    row = national_row("design_tool_penetration", 2012, "scio_2022_06_14")
+    assert row["scope"] == "" and "uncertain" in row["note"]
+
+
+def test_the_china_this_decade_conference_is_cited_to_the_cpc_publicity_department() -> None:
+    s = next(s for s in load("sources") if s["source_id"] == "scio_2022_06_14")
+    assert s["publisher"].startswith("中共中央宣传部") and "国务院新闻办公室" not in s["publisher"] + s["title"]
+
+
+def test_tian_yulong_spoke_as_chief_engineer_and_spokesperson() -> None:
+    s = next(s for s in load("sources") if s["source_id"] == "scio_2022_02_28")
+    assert "总工程师" in s["title"] and "新闻发言人" in s["title"] and "副部长" not in s["title"]
+
+
+@pytest.mark.parametrize("where", ["sources", "targets", "rows"])
+def test_notes_are_our_own_words_not_long_quoted_chinese_sentences(where: str) -> None:
+    notes = [r["note"] for r in long_rows()] if where == "rows" else [e["note"] or "" for e in load(where)]
+    long_runs = [run for note in notes for run in re.findall(r"[\u4e00-\u9fff，、；：]{20,}", note)]
+    assert long_runs == []

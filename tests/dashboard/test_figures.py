@@ -94,6 +94,16 @@ def test_a_change_of_scope_breaks_the_line_into_named_segments_of_one_colour() -
     assert [v for v in lines[2].y if v is not None] == [58.6, 62.9]  # only same-scope points are joined
 
 
+def test_generated_values_form_their_own_faint_segment_beside_real_ones() -> None:
+    df = _series([("500000", "重庆 Chongqing", 2020, 53.0, None, "illustrative", "X"),
+                  ("500000", "重庆 Chongqing", 2021, 56.6, None, "reported", "R"),
+                  ("500000", "重庆 Chongqing", 2022, 58.0, None, "illustrative", "X")]).assign(scope=None)
+    traces = trend_chart(df, unit="%").data
+    assert [t.name for t in traces] == ["重庆 Chongqing (illustrative)", "重庆 Chongqing"]
+    assert [v for v in traces[1].y if v is not None] == [56.6]
+    assert traces[0].opacity < 1 and traces[1].opacity == 1
+
+
 def test_a_series_with_one_scope_keeps_its_plain_name() -> None:
     df = _series([("100000", "全国 China", 2022, 58.6, None, "reported", "C"),
                   ("100000", "全国 China", 2023, 62.9, None, "reported", "C")]).assign(scope="重点工业企业")

@@ -45,9 +45,10 @@ def test_demonstration_factories_are_on_track_for_500_by_2025(wh: Warehouse) -> 
     assert card.progress.status == "on_track"  # 140/yr observed against 100/yr required
 
 
-def test_cnc_2025_uses_the_2020_base_year_and_the_march_2025_figure(wh: Warehouse) -> None:
+def test_cnc_2025_is_judged_within_the_scope_of_the_march_2025_figure(wh: Warehouse) -> None:
     card = _card(wh, 2025, "cnc_rate")
-    assert card.progress.baseline.value == 52.1
+    assert card.verdict.scope == "全国工业企业"  # 66.2 (2025-03) shares its scope with 54.6 (2021-10)
+    assert card.progress.baseline.value == 54.6  # the first figure of that scope from the 2020 base year on
     assert card.latest_value == 66.2 and card.latest_when == "2025-03"
     assert card.progress.status == "on_track"
 
@@ -56,22 +57,29 @@ def test_targets_without_any_figure_say_no_data_and_come_last(wh: Warehouse) -> 
     cards = views.board_cards(wh, 2025)
     empty = [c.latest_value is None for c in cards]
     assert any(empty) and empty == sorted(empty)  # False (has a figure) first, then True
-    assert all(c.progress.status == "no_data" for c in cards if c.latest_value is None)
+    unjudged = ("no_data", "not_measured", "no_real_data")
+    assert all(c.progress.status in unjudged for c in cards if c.latest_value is None)
 
 
-def test_province_targets_built_on_illustrative_values_are_flagged(wh: Warehouse) -> None:
-    card = _card(wh, 2023, "design_tool_penetration", "210000")
-    assert card.illustrative
+def test_province_targets_with_only_illustrative_values_are_flagged_and_not_judged(wh: Warehouse) -> None:
+    card = _card(wh, 2027, "cnc_rate", "620000")  # Gansu: a 2027 target, no real value
+    assert card.illustrative and card.progress.status == "no_real_data"
+
+
+def test_a_real_provincial_value_replaces_the_generated_one_on_its_target_card(wh: Warehouse) -> None:
+    card = _card(wh, 2023, "design_tool_penetration", "210000")  # Liaoning: 77.2 % in 2022, reported
+    assert not card.illustrative and card.latest_value == 77.2
+    assert card.progress.status == "no_data"  # one real figure: too few values to assess
 
 
 def test_map_frame_ranks_provinces_and_excludes_the_national_row(wh: Warehouse) -> None:
     ind = wh.indicators().set_index("indicator_id", drop=False).loc["cnc_rate"]
-    frame = views.map_frame(wh, ind, 2020)
+    frame = views.map_frame(wh, ind, 2021)
     assert "100000" not in set(frame["region_code"])
     assert len(frame) == 31
-    best = frame.loc[frame["rank"] == 1, "value"].iloc[0]
-    assert best == frame["value"].max()
-    assert frame["illustrative"].all()
+    real = frame[~frame["illustrative"]]
+    assert len(real) >= 2 and frame.loc[frame["illustrative"], "rank"].isna().all()  # generated: never ranked
+    assert real.loc[real["rank"] == 1, "value"].iloc[0] == real["value"].max()
 
 
 def test_national_target_for_a_year_is_the_next_one_due(wh: Warehouse) -> None:
@@ -99,5 +107,6 @@ def test_trend_overlays_draw_paths_only_towards_unmet_targets(wh: Warehouse) -> 
     overlays = {o.x: o for o in views.trend_overlays(wh, ind, ["100000"])}
     assert set(overlays) == {2020.0, 2025.0, 2027.0}
     assert not overlays[2020.0].required_path  # achieved
-    assert overlays[2025.0].required_path[0] == (2020.0, 52.1)
+    start = overlays[2025.0].required_path[0]  # the 2021-10 figure of the scope the 2025 verdict is judged in
+    assert start[0] == pytest.approx(2020 + 304 / 365) and start[1] == 54.6
     assert overlays[2025.0].required_path[-1] == (2025.0, pytest.approx(68.0))

@@ -50,10 +50,10 @@ def test_a_deep_link_previews_the_slice_and_offers_it_as_files_and_code(
 ) -> None:
     browser.set_window_size(1280, 720)
     browser.get(f"{app_url}/data?indicator=cnc_rate&region=320000,{quote('浙江')}&from=2015&to=2024")
-    wait(browser, lambda b: count_text(b) == "20 rows" and len(b.find_elements(By.CSS_SELECTOR, "#data-grid .ag-row")))
+    wait(browser, lambda b: count_text(b) == "10 rows" and len(b.find_elements(By.CSS_SELECTOR, "#data-grid .ag-row")))
     time.sleep(0.3)  # let late callbacks settle before the picture and the console
     screenshot("page_data_1280x720")
-    assert "1 to 20 of 20" in browser.find_element(By.CSS_SELECTOR, "#data-grid .ag-paging-panel").text
+    assert "1 to 10 of 10" in browser.find_element(By.CSS_SELECTOR, "#data-grid .ag-paging-panel").text
     assert "江苏省" in browser.find_element(By.ID, "data-grid").text
 
     links = {a.get_attribute("data-format"): a for a in browser.find_elements(By.CSS_SELECTOR, "#data-downloads a")}
@@ -93,7 +93,7 @@ def test_changing_filters_updates_count_links_and_address(
     wait(browser, lambda b: count_text(b) == f"{total:,} rows · preview shows the first 500")
 
     browser.get(f"{app_url}/data?indicator=cnc_rate&region={quote('长三角')}")
-    wait(browser, lambda b: count_text(b) == "40 rows")
+    wait(browser, lambda b: count_text(b) == "20 rows")
     assert has_illustrative_badge(browser)
     parquet = browser.find_element(By.CSS_SELECTOR, '#data-downloads a[data-format="parquet"]')
     assert "region=310000,320000,330000,340000" in unquote(parquet.get_attribute("href"))

@@ -99,12 +99,6 @@ def test_board_shows_a_card_per_2025_target_with_status_and_source(browser: webd
     assert "421" in factories.text and "cumulative" in factories.text
 
 
-def test_board_flags_targets_measured_on_illustrative_values(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/?horizon=2023")
-    card = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, '.target-card[data-indicator]'))[0]
-    assert "Illustrative data" in card.text
-
-
 def test_map_draws_all_34_provinces_with_the_inset(browser: webdriver.Chrome, app_url: str) -> None:
     browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
     counts = wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34 and c)
@@ -163,16 +157,21 @@ def test_geometry_is_fetched_once_and_no_callback_carries_it(
 
 
 def test_a_deep_link_restores_the_view(browser: webdriver.Chrome, app_url: str, served_db: Path) -> None:
-    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2017&mark=1")
-    wait(browser, lambda b: _title(b).endswith("2017"))
+    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2024&mark=1")
+    wait(browser, lambda b: _title(b).endswith("2024"))
     assert "数字化研发设计工具普及率" in _title(browser)
     assert browser.find_element(By.CSS_SELECTOR, "#map-mark-target input").is_selected()
-    # provinces above the next national target (> 70 % by 2020) are outlined: as many as the warehouse says
+    # generated values above the next national target (≥ 85 % by 2025) exist, but earn no outline
     with duckdb.connect(str(served_db), read_only=True) as con:
-        meeting = con.execute("""SELECT count(*) FROM observations WHERE indicator_id = 'design_tool_penetration'
-                                 AND year = 2017 AND region_code <> '100000' AND value > 70""").fetchall()[0][0]
-    assert meeting > 0
-    wait(browser, lambda b: (c := map_paths(b)) and c[2] == meeting)
+        real, generated = con.execute("""
+            SELECT count(*) FILTER (status IN ('reported', 'estimated')), count(*) FILTER (status = 'illustrative')
+            FROM observations WHERE indicator_id = 'design_tool_penetration' AND year = 2024
+              AND region_code <> '100000' AND value >= 85""").fetchall()[0]
+    assert real == 0 and generated > 0
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
+    notice = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map-caption .notice-no-real"))[0]
+    assert "no province is outlined" in notice.text
+    assert map_paths(browser)[2] == 0
     browser.get(app_url + "/trends?indicator=pilot_projects&region=100000,370000")
     legend = wait(browser, lambda b: text_of(b, "#trends-graph .legend"))
     assert "全国" in legend and "山东" in legend
@@ -183,8 +182,8 @@ def test_play_steps_through_the_years_and_pause_stops(browser: webdriver.Chrome,
     wait(browser, lambda b: _title(b).endswith("2015"))
     play = browser.find_element(By.ID, "map-play")
     play.click()
-    wait(browser, lambda b: _title(b).endswith("2016"), timeout=10)
-    wait(browser, lambda b: _title(b).endswith("2017"), timeout=10)
+    wait(browser, lambda b: _title(b).endswith("2019"), timeout=10)  # the next years with province figures
+    wait(browser, lambda b: _title(b).endswith("2020"), timeout=10)
     play.click()
     wait(browser, lambda b: play.text == "Play")
     time.sleep(1.5)  # a step already on its way may still land
@@ -266,7 +265,7 @@ def test_a_missing_warehouse_gives_a_clear_page_not_a_traceback(
 def test_layout_fits_a_shared_1280x720_screen(browser: webdriver.Chrome, app_url: str,
                                               screenshot: Callable[[str], Path]) -> None:
     browser.set_window_size(1280, 720)
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2024")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2023")
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 1280, "no horizontal scrolling on a shared screen"

@@ -54,7 +54,7 @@ def test_a_province_target_on_generated_values_only_says_no_real_data_and_links_
     with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
         region, indicator, year = con.execute("""
             SELECT t.region_code, t.indicator_id, t.target_year FROM targets t
-            WHERE t.region_code <> '100000' AND NOT EXISTS (
+            WHERE t.region_code <> '100000' AND t.measure_scope IS NULL AND NOT EXISTS (
                 SELECT 1 FROM observations o WHERE o.indicator_id = t.measure_indicator_id
                   AND o.region_code = t.region_code AND o.status IN ('reported', 'estimated'))
               AND EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = t.measure_indicator_id

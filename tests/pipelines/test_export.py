@@ -71,9 +71,9 @@ def test_every_format_reads_back_to_the_warehouse_rows(
     out = tmp_path / SLICE.filename(fmt)
     result = write_export(wh, SLICE, fmt, out)
     rows = expected(shipped_warehouse)
-    assert len(rows) == 40
+    assert len(rows) == 24
     assert read_back(out, fmt) == rows
-    assert result.provenance.rows == 40
+    assert result.provenance.rows == 24
     assert out.name == f"imm_cnc_rate-design_tool_penetration_320000-330000_2015-2024.{fmt}"
 
 
@@ -93,7 +93,7 @@ def test_parquet_is_zstd_and_carries_its_provenance(wh: Warehouse, shipped_wareh
     assert kv["imm:built_at"] == built
     assert kv["imm:licence"] == LICENCE_NOTE and "not official statistics" in LICENCE_NOTE
     record = json.loads(kv["imm:provenance"])
-    assert record["rows"] == 40 and record["years"] == [2015, 2024] and record["warehouse"]["built_at"] == built
+    assert record["rows"] == 24 and record["years"] == [2015, 2024] and record["warehouse"]["built_at"] == built
 
 
 def test_csv_opens_in_excel_as_utf8_and_has_a_provenance_sidecar(wh: Warehouse, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_cli_export_writes_the_slice_named_like_the_api(shipped_warehouse: Path,
          "--out", str(out), "--db", str(shipped_warehouse)],
         capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"wrote {out}: 40 rows"
+    assert result.stdout.strip() == f"wrote {out}: 24 rows"
     assert rows_of(pq.read_table(out)) == expected(shipped_warehouse)
 
 

@@ -1,4 +1,5 @@
-"""The illustrative province panels: regenerated identically, and faithful to every published constraint."""
+"""The illustrative province panels: regenerated identically, faithful to every published constraint, and never
+inventing a national value or contradicting a real provincial one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from pipelines import illustrative
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
-YEARS = list(range(2015, 2025))
+PANEL_YEARS = {  # the years of 2015-2024 with a real national value (data/raw/national_rates.csv)
+    "cnc_rate": [2015, 2020, 2021, 2022, 2023],
+    "design_tool_penetration": [2015, 2019, 2020, 2021, 2022, 2023, 2024],
+}
 LEADERS = ["江苏", "浙江", "山东", "广东", "上海", "北京"]
 WESTERN_LAGGARDS = ["西藏", "青海", "甘肃", "新疆"]
 PILOT_LEADERS = {"370000": "Shandong", "330000": "Zhejiang", "440000": "Guangdong", "320000": "Jiangsu",
@@ -31,7 +35,7 @@ def mainland() -> pd.DataFrame:
 
 def read_cnc_csv(path: Path) -> pd.DataFrame:
     """The GBK yearbook CSV as province short name by year."""
-    frame = pd.read_csv(path, encoding="gbk", skiprows=2, nrows=31, index_col="地区")
+    frame = pd.read_csv(path, encoding="gbk", skiprows=2, nrows=31, index_col="地区", na_values=[illustrative.NO_VALUE])
     frame.columns = [int(c.removesuffix("年")) for c in frame.columns]
     return frame
 
@@ -46,7 +50,7 @@ def read_design_xlsx(path: Path) -> pd.DataFrame:
     body = rows[3:34]
     frame = pd.DataFrame([r[1:] for r in body], index=[r[0] for r in body], columns=list(rows[2][1:]))
     names = mainland().set_index("name_zh")["short_zh"]
-    return frame.rename(index=names).astype(float)
+    return frame.replace(illustrative.NO_VALUE, float("nan")).rename(index=names).astype(float)
 
 
 def read_pilot_csv(path: Path) -> pd.DataFrame:
@@ -69,6 +73,34 @@ RATE_PANELS = {
     "cnc_rate": lambda: read_cnc_csv(RAW / illustrative.CNC_CSV),
     "design_tool_penetration": lambda: read_design_xlsx(RAW / illustrative.DESIGN_XLSX),
 }
+
+
+def short_names() -> dict[str, str]:
+    return dict(zip(mainland()["region_code"], mainland()["short_zh"], strict=True))
+
+
+def real_cells(indicator: str) -> dict[tuple[str, int], float]:
+    """Real provincial values from data/raw/province_figures.csv, keyed by (short name, year)."""
+    frame = pd.read_csv(RAW / illustrative.REAL_CSV, dtype={"region": str}, keep_default_na=False)
+    keep = (frame["indicator"] == indicator) & frame["status"].isin(["reported", "estimated"])
+    names = short_names()
+    return {(names[r.region], int(r.year)): float(r.value) for r in frame[keep].itertuples()}
+
+
+def combined(indicator: str) -> pd.DataFrame:
+    """The panel with the real values put in the cells it leaves empty."""
+    panel = RATE_PANELS[indicator]().copy()
+    for (name, year), value in real_cells(indicator).items():
+        if year in panel.columns:
+            panel.loc[name, year] = value
+    return panel
+
+
+def national_value(indicator: str, year: int) -> float:
+    """The year-end national value, else the latest as-of value within the year."""
+    rows = national(indicator)
+    rows = rows[rows["year"] == year].sort_values("as_of", key=lambda s: s.replace("", "9999"))
+    return float(rows["value"].iloc[-1])
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +138,8 @@ def test_cnc_csv_reads_as_a_gbk_yearbook_table_with_notes() -> None:
     lines = (RAW / illustrative.CNC_CSV).read_bytes().decode("gbk").splitlines()
     assert lines[0].startswith("表") and "关键工序数控化率" in lines[0]
     assert lines[1].startswith("单位") and lines[1].endswith("%")
-    assert lines[2] == "地区," + ",".join(f"{y}年" for y in YEARS)
+    assert lines[2] == "地区," + ",".join(f"{y}年" for y in PANEL_YEARS["cnc_rate"])
+    assert "2015—2023年" in lines[0]
     assert lines[-2].startswith("注")
     assert all(word in lines[-2] for word in ("示意数据", "illustrative", "非官方统计"))
     assert "pipelines/illustrative.py" in lines[-2] and lines[-1].startswith("资料来源")
@@ -117,52 +150,101 @@ def test_cnc_csv_reads_as_a_gbk_yearbook_table_with_notes() -> None:
 def test_design_xlsx_has_the_same_yearbook_shape() -> None:
     rows = list(openpyxl.load_workbook(RAW / illustrative.DESIGN_XLSX).active.iter_rows(values_only=True))
     assert "数字化研发设计工具普及率" in rows[0][0] and rows[1][0].startswith("单位")
-    assert list(rows[2]) == ["地区", *YEARS]
+    assert list(rows[2]) == ["地区", *PANEL_YEARS["design_tool_penetration"]]
     assert rows[-2][0].startswith("注") and "非官方统计" in rows[-2][0] and rows[-1][0].startswith("资料来源")
 
 
 @pytest.mark.parametrize("indicator", list(RATE_PANELS))
-def test_rate_panel_lists_each_mainland_province_once_for_every_year(indicator: str) -> None:
+def test_rate_panel_has_a_column_for_every_year_with_a_national_value_and_no_other(indicator: str) -> None:
+    published = {int(y) for y in national(indicator)["year"]} & set(range(2015, 2025))
+    assert list(RATE_PANELS[indicator]().columns) == sorted(published) == PANEL_YEARS[indicator]
+    assert list(illustrative.national_by_year(indicator)) == PANEL_YEARS[indicator]
+
+
+@pytest.mark.parametrize(("indicator", "year", "value"), [
+    ("cnc_rate", 2020, 52.1),  # the year-end figure, not the end-of-September 51.7
+    ("cnc_rate", 2021, 55.3),
+    ("design_tool_penetration", 2020, 72.1),  # only an as-of figure (end of September) exists
+    ("design_tool_penetration", 2019, 69.3),
+])
+def test_panel_anchors_are_published_national_values(indicator: str, year: int, value: float) -> None:
+    assert illustrative.national_by_year(indicator)[year] == value
+
+
+@pytest.mark.parametrize("indicator", list(RATE_PANELS))
+def test_rate_panel_lists_each_mainland_province_once_and_leaves_only_real_cells_empty(indicator: str) -> None:
     panel = RATE_PANELS[indicator]()
     assert sorted(panel.index) == sorted(mainland()["short_zh"])
-    assert list(panel.columns) == YEARS
-    assert not panel.isna().any().any()
+    empty = {(name, int(year)) for name in panel.index for year in panel.columns if pd.isna(panel.loc[name, year])}
+    real_in_panel = {k for k in real_cells(indicator) if k[1] in panel.columns}
+    assert empty == real_in_panel and real_in_panel  # the real row supplies these cells, never a generated one
 
 
 @pytest.mark.parametrize("indicator", list(RATE_PANELS))
 def test_rate_panel_values_lie_strictly_between_0_and_100_with_one_decimal(indicator: str) -> None:
     values = RATE_PANELS[indicator]().to_numpy().ravel()
+    values = values[~pd.isna(values)]
     assert ((values > 0) & (values < 100)).all()
     assert all(round(v, 1) == v for v in values)
 
 
 @pytest.mark.parametrize("indicator", list(RATE_PANELS))
-def test_rate_panel_province_mean_stays_within_two_points_of_national(indicator: str) -> None:
-    means = RATE_PANELS[indicator]().mean()
-    series = national(indicator)
-    year_end = series[series["as_of"] == ""].set_index("year")["value"]
-    for year in YEARS:
-        if year in year_end.index:
-            assert abs(means[year] - year_end[year]) <= 2, year
-        else:  # between the nearest published figures before and after (any reference date)
-            before = series[series["year"] < year].sort_values("year")["value"].iloc[-1]
-            after = series[series["year"] > year].sort_values("year")["value"].iloc[0]
-            assert min(before, after) - 2 <= means[year] <= max(before, after) + 2, year
+def test_rate_panel_mean_over_31_provinces_with_real_values_equals_national(indicator: str) -> None:
+    means = combined(indicator).mean()  # no cell is empty once the real values are in
+    for year in PANEL_YEARS[indicator]:
+        assert abs(means[year] - national_value(indicator, year)) <= 0.05, year  # one-decimal rounding only
+
+
+@pytest.mark.parametrize("indicator", list(RATE_PANELS))
+def test_provinces_with_real_values_keep_their_real_deviation_in_generated_years(indicator: str) -> None:
+    panel = RATE_PANELS[indicator]()
+    codes = {v: k for k, v in short_names().items()}
+    years = PANEL_YEARS[indicator]
+    real = {(codes[name], year): value for (name, year), value in real_cells(indicator).items()}
+    offsets = illustrative.real_offsets(real, illustrative.national_values(indicator), years)
+    assert offsets  # at least one province is re-fitted
+    for code, deviation in offsets.items():
+        for year, expected in zip(years, deviation, strict=True):
+            cell = panel.loc[short_names()[code], year]
+            if not pd.isna(cell):  # noise (sd 0.4) and the yearly re-centring only
+                assert abs(cell - national_value(indicator, year) - expected) <= 2, (code, year)
+
+
+def test_a_real_value_of_a_year_without_a_national_value_gives_no_deviation() -> None:
+    national = {2020: 50.0, 2022: 60.0}
+    assert illustrative.real_offsets({("610000", 2019): 47.7}, national, [2020, 2022]) == {}
+    fitted = illustrative.real_offsets({("520000", 2020): 40.0, ("520000", 2022): 58.0}, national, [2020, 2021, 2022])
+    assert fitted == {"520000": [-10.0, -6.0, -2.0]}  # interpolated between the real years
+
+
+def test_rate_panel_leaves_real_cells_empty_and_recentres_the_others_on_a_small_case() -> None:
+    provinces = illustrative.load_provinces()
+    real = {("110000", 2020): 80.0, ("630000", 2020): 30.0}
+    panel = illustrative.rate_panel(provinces, {2020: 50.0, 2021: 52.0}, seed=1, real=real)
+    by_code = {p.code: row for p, row in zip(provinces, panel, strict=True)}
+    assert by_code["110000"][0] is None and by_code["630000"][0] is None
+    cells_2020 = [row[0] for row in panel if row[0] is not None] + list(real.values())
+    assert abs(sum(cells_2020) / len(provinces) - 50.0) <= 0.05
+    assert abs(sum(row[1] for row in panel) / len(provinces) - 52.0) <= 0.05
+    assert abs(by_code["110000"][1] - 52.0 - 30.0) <= 2  # Beijing keeps its real deviation (+30) in 2021
 
 
 @pytest.mark.parametrize("indicator", list(RATE_PANELS))
 def test_rate_panel_ranks_coastal_leaders_above_western_provinces(indicator: str) -> None:
     average = RATE_PANELS[indicator]().mean(axis=1)
-    assert average[LEADERS].min() > average.median() > average[WESTERN_LAGGARDS].max()
+    fitted = {name for name, _ in real_cells(indicator)}  # placed by their real values, not by their tier
+    laggards = [name for name in WESTERN_LAGGARDS if name not in fitted]
+    assert average[LEADERS].min() > average.median() > average[laggards].max()
     assert set(average.nlargest(6).index) <= set(LEADERS) | {"天津", "河南", "湖北"}
 
 
 @pytest.mark.parametrize("indicator", list(RATE_PANELS))
 def test_rate_panel_provinces_mostly_trend_upward(indicator: str) -> None:
-    panel = RATE_PANELS[indicator]()
+    panel = combined(indicator)
     steps = panel.diff(axis=1).iloc[:, 1:]
     assert (steps > 0).to_numpy().mean() >= 0.9
-    assert (panel[2024] > panel[2015] + 10).all()
+    first, last = PANEL_YEARS[indicator][0], PANEL_YEARS[indicator][-1]
+    assert (panel[last] > panel[first] + 10).all()
 
 
 # --- the pilot panel ------------------------------------------------------------------------------
