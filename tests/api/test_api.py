@@ -238,3 +238,16 @@ def test_a_slice_of_only_illustrative_rows_carries_a_warning_header(client: Flas
     assert generated.headers["Warning"].startswith('199 imm "every row of this slice is illustrative')
     mixed = client.get("/api/v1/observations?indicator=cnc_rate&format=csv")
     assert "Warning" not in mixed.headers
+
+
+def test_real_provincial_values_and_targets_are_served_with_their_measure(client: FlaskClient) -> None:
+    targets = client.get("/api/v1/targets").get_json()["data"]
+    chongqing = next(t for t in targets if t["region_code"] == "500000" and t["indicator_id"] == "cnc_rate")
+    assert chongqing["value"] == 65 and chongqing["target_year"] == 2027
+    assert chongqing["measure_kind"] == "level" and chongqing["measure_indicator_id"] == "cnc_rate"
+    providers = next(t for t in targets if t["indicator_id"] == "solution_providers")
+    assert providers["measure_breakdown"] == "high_level" and providers["unmeasured_en"]
+    rows = client.get(f"/api/v1/observations?indicator=cnc_rate&region={quote('重庆')}&status=reported"
+                      ).get_json()["rows"]
+    assert [(r["year"], r["value"]) for r in rows] == [(2021, 56.6)]
+    assert rows[0]["source_id"] != "illustrative_province_rates"

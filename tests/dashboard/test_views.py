@@ -110,3 +110,16 @@ def test_trend_overlays_draw_paths_only_towards_unmet_targets(wh: Warehouse) -> 
     start = overlays[2025.0].required_path[0]  # the 2021-10 figure of the scope the 2025 verdict is judged in
     assert start[0] == pytest.approx(2020 + 304 / 365) and start[1] == 54.6
     assert overlays[2025.0].required_path[-1] == (2025.0, pytest.approx(68.0))
+
+
+@pytest.mark.parametrize(("year", "indicator", "reason"), [
+    (2025, "solution_providers", "high-level"),
+    (2025, "standards", "stock"),
+])
+def test_the_targets_nothing_published_measures_are_not_measured_with_a_reason(
+    wh: Warehouse, year: int, indicator: str, reason: str,
+) -> None:
+    card = _card(wh, year, indicator)
+    assert card.progress.status == "not_measured"
+    assert reason in card.verdict.reason_en and card.verdict.reason_zh
+    assert card.context  # the published figure (6,000 providers; 300 standards) stays visible
