@@ -9,7 +9,7 @@ import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
 from dashboard import api, data, ids
-from dashboard.i18n import t
+from dashboard.i18n import DEFAULT_LANG, current_lang, t, use_request_language
 from geo import shapes
 
 PAGES_DIR = Path(__file__).with_name("pages")
@@ -18,11 +18,20 @@ NAV_ITEMS = ((ids.NAV_BOARD, "nav.board", "/"), (ids.NAV_MAP, "nav.map", "/map")
 
 
 def _shell() -> html.Div:
+    """Laid out per visitor (Dash calls it for each page load), so the chrome speaks their language."""
+    lang = current_lang()
+    switch = html.Div([
+        html.A("中文", id=ids.LANG_ZH, href="?lang=zh", lang="zh-CN", hrefLang="zh-CN",
+               className="lang-link" + (" lang-current" if lang == "zh" else ""), **{"aria-current": lang == "zh"}),
+        html.A("English", id=ids.LANG_EN, href="?lang=en", lang="en", hrefLang="en",
+               className="lang-link" + (" lang-current" if lang == "en" else ""), **{"aria-current": lang == "en"}),
+    ], className="lang-switch", role="group", **{"aria-label": t("nav.language")})
     nav = html.Nav([
         html.A([html.Span("智", className="logo-mark"), html.Span(t("app.title"), className="brand-name")],
                href="/", className="brand"),
         html.Div([dcc.Link(t(key), id=nav_id, href=href, className="nav-link") for nav_id, key, href in NAV_ITEMS],
                  className="nav-links"),
+        switch,
     ], id=ids.NAV, className="navbar")
     return html.Div([
         dcc.Location(id=ids.URL, refresh="callback-nav"),
@@ -49,16 +58,18 @@ def create_app(db: Path | None = None) -> dash.Dash:
     if db is not None:
         data.use(db)
     app = dash.Dash(
-        __name__, use_pages=True, pages_folder=str(PAGES_DIR), compress=True, title=t("app.title"),
+        __name__, use_pages=True, pages_folder=str(PAGES_DIR), compress=True, title=t("app.title", DEFAULT_LANG),
         update_title=None, serve_locally=True,
     )
-    app.layout = _shell()
+    app.server.before_request(lambda: use_request_language(flask.request.headers, flask.request.args))
+    app.layout = _shell
     api.register(app.server)
     app.server.add_url_rule("/geo/<name>", "geometry", _geometry)
     # URL ← page state (replaceState: the router does not re-render) and nav links keep the indicator.
     app.clientside_callback(
         ClientsideFunction(namespace="imm", function_name="syncUrl"),
-        [Output(nav_id, "href") for nav_id, _, _ in NAV_ITEMS],
+        [*(Output(nav_id, "href") for nav_id, _, _ in NAV_ITEMS), Output(ids.LANG_ZH, "href"),
+         Output(ids.LANG_EN, "href")],
         Input(ids.URL, "href"), Input(ids.STATE, "data"),
     )
     return app

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.figures.theme import STATUS_COLORS
-from dashboard.i18n import t
+from dashboard.i18n import name, t
 
 
 def page_header(title_key: str, *controls: object) -> html.Div:
@@ -49,7 +49,7 @@ def indicator_picker(component_id: str, indicators: pd.DataFrame, value: str) ->
     """The labelled indicator dropdown the map, trends and data pages share (zh · en names)."""
     return labelled("map.indicator", dcc.Dropdown(
         id=component_id, value=value, clearable=False, className="indicator-dropdown",
-        options=[{"label": f"{r.name_zh} · {r.name_en}", "value": r.indicator_id} for r in indicators.itertuples()]))
+        options=[{"label": name(r._asdict()), "value": r.indicator_id} for r in indicators.itertuples()]))
 
 
 def labelled(label_key: str, control: object) -> html.Label:

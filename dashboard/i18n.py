@@ -1,15 +1,23 @@
-"""Every user-facing string of the dashboard, in Chinese and English, looked up by key.
+"""Every user-facing string of the dashboard, in Chinese and English, looked up by key — per visitor.
 
-Pages call ``t(key)``; nothing user-facing is written inline. The language comes from the ``lang`` setting
-(default English); a language switch only has to change it.
+Pages call ``t(key)`` when they render, never at import: the language is the visitor's, carried by their
+address (``?lang=zh|en``, default Chinese). The page request names it in its query string; every request the
+page makes afterwards (layout, callbacks) names it in the ``X-IMM-Lang`` header that ``assets/imm.js`` adds.
+``use_request_language`` reads either into a context variable at the start of each request, so two visitors
+on one server, one thread each, are served in their own languages at once.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any
 
-LANGUAGES = ("en", "zh")
-DEFAULT_LANG = os.environ.get("IMM_LANG", "en") if os.environ.get("IMM_LANG") in LANGUAGES else "en"
+LANGUAGES = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_HEADER = "X-IMM-Lang"
+_current: ContextVar[str] = ContextVar("imm_lang", default=DEFAULT_LANG)
 
 STRINGS: dict[str, dict[str, str]] = {
     "app.title": {"en": "Intelligent Manufacturing Monitor", "zh": "智能制造规划指标监测"},
@@ -17,6 +25,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.map": {"en": "Province map", "zh": "分省地图"},
     "nav.trends": {"en": "Trends", "zh": "趋势"},
     "nav.data": {"en": "Data", "zh": "数据"},
+    "nav.language": {"en": "Language", "zh": "语言"},
     "board.heading": {"en": "Progress towards plan targets", "zh": "规划目标进展"},
     "board.horizon": {"en": "Target year", "zh": "目标年份"},
     "board.as_of": {"en": "as of", "zh": "截至"},
@@ -173,11 +182,56 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def parse_lang(value: object) -> str:
+    """A visitor's language from an address or header value; anything unknown means the default."""
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANG
+
+
 def current_lang() -> str:
-    """The language strings are served in (one per process until the per-visitor switch lands)."""
-    return DEFAULT_LANG
+    return _current.get()
 
 
-def t(key: str, lang: str = DEFAULT_LANG) -> str:
-    """The string for ``key`` in ``lang``; a missing key is a bug, so it raises rather than showing the key."""
-    return STRINGS[key][lang]
+@contextlib.contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Render in ``lang`` inside the block (tests, exports); requests set it with ``use_request_language``."""
+    token = _current.set(parse_lang(lang))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def use_request_language(headers: Mapping[str, str], args: Mapping[str, str]) -> None:
+    """Flask ``before_request``: the header the page's scripts send wins, else the address's ``lang``."""
+    _current.set(parse_lang(headers.get(LANG_HEADER) or args.get("lang")))
+
+
+def t(key: str, lang: str | None = None) -> str:
+    """The string for ``key`` in ``lang`` (default: the visitor's); a missing key raises, never shows the key."""
+    return STRINGS[key][lang or _current.get()]
+
+
+def display_unit(indicator: Any) -> str:
+    """What follows a value of ``indicator`` (a row with ``unit``, ``unit_zh``, ``unit_en``): "%", the count
+    word in the visitor's language (家 / providers), or nothing (indices)."""
+    if indicator["unit"] == "%":
+        return "%"
+    word = indicator.get(f"unit_{current_lang()}") if hasattr(indicator, "get") else None
+    return word if isinstance(word, str) and word else ""
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def date_label(year: int, month: int | None = None) -> str:
+    """A figure's date as each language writes it: 2025年3月 / Mar 2025; a year-end figure is its year."""
+    if month is None:
+        return str(year)
+    return f"{year}年{month}月" if current_lang() == "zh" else f"{MONTHS_EN[month - 1]} {year}"
+
+
+def name(row: Any, *, short: bool = False) -> str:
+    """A catalogue name in the visitor's language: ``name_zh`` (or ``short_zh``) / ``name_en`` of a row,
+    record or mapping. English has no short form; Chinese short names (江苏) are how people say them."""
+    key = ("short_zh" if short else "name_zh") if current_lang() == "zh" else "name_en"
+    return str(row[key] if isinstance(row, Mapping) or hasattr(row, "__getitem__") else getattr(row, key))

@@ -5,6 +5,7 @@ URL = "url"
 STATE = "page-state"
 NAV = "nav"
 NAV_BOARD, NAV_MAP, NAV_TRENDS, NAV_DATA = "nav-board", "nav-map", "nav-trends", "nav-data"
+LANG_ZH, LANG_EN = "lang-zh", "lang-en"
 
 # board
 BOARD_HORIZON = "board-horizon"

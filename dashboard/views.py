@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard.figures.theme import unit_suffix
 from dashboard.figures.trend import TargetOverlay, when_label
+from dashboard.i18n import current_lang, display_unit, name
 from dashboard.progress import COMPARE, Point, Progress, Status
 from dashboard.verdicts import Verdict, assess
 from pipelines.catalogue import NATIONAL, REAL_STATUSES
@@ -21,6 +22,12 @@ from pipelines.warehouse import Warehouse
 DEFAULT_INDICATOR = "cnc_rate"  # the headline indicator a page shows when its address names none
 COMPARATOR_TEXT = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 JUDGED = (Status.ON_TRACK, Status.MODERATE, Status.INSUFFICIENT, Status.MOVING_AWAY)  # a trend was computed
+
+
+def region_labels(df: pd.DataFrame) -> pd.Series:
+    """Region names as charts label them, in the visitor's language (江苏 / Jiangsu)."""
+    column = "short_zh" if current_lang() == "zh" else "name_en"
+    return df[column].astype(str) if not df.empty else pd.Series([], dtype=str)
 
 
 def pick_indicator(asked: str | None, available: list[str]) -> str | None:
@@ -100,7 +107,7 @@ def _context(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[st
         series = cumulative(series)
     due = series[series["year"] <= int(target["target_year"])]  # the figure nearest the deadline, not later
     last = due.iloc[-1] if not due.empty else series.iloc[0]
-    text = f"{format_value(float(last['value']), indicator['unit'])} ({when_label(last['year'], last['as_of'])})"
+    text = f"{format_value(float(last['value']), display_unit(indicator))} ({when_label(last['year'], last['as_of'])})"
     if isinstance(last["scope"], str) and last["scope"]:
         text += f" · {last['scope']}"
     return text, last["status"] == "illustrative"
@@ -124,10 +131,10 @@ def board_cards(wh: Warehouse, target_year: int, region: str | None = None) -> l
         context, context_illustrative = (None, False) if latest is not None else _context(wh, ind, t)
         cumulative_measure = t["measure_kind"] == "cumulative"
         cards.append(Card(
-            indicator_id=ind["indicator_id"], name_zh=ind["name_zh"], name_en=ind["name_en"], unit=ind["unit"],
+            indicator_id=ind["indicator_id"], name_zh=ind["name_zh"], name_en=ind["name_en"], unit=display_unit(ind),
             value_kind=ind["value_kind"], region_code=t["region_code"],
-            region_name=str(regions.loc[t["region_code"], "name_zh"]),
-            target=target_text(t["comparator"], float(t["value"]), ind["unit"], target_year),
+            region_name=name(regions.loc[t["region_code"]]),
+            target=target_text(t["comparator"], float(t["value"]), display_unit(ind), target_year),
             target_value=float(t["value"]),
             target_source=" · ".join(x for x in (t["source_title"], t["source_locator"]) if isinstance(x, str)),
             target_scope=t["scope"] if isinstance(t["scope"], str) else None,
@@ -176,7 +183,7 @@ def map_frame(wh: Warehouse, indicator: pd.Series, year: int, *, real_only: bool
     real = df["value"].where(~df["illustrative"])
     df["rank"] = real.rank(ascending=indicator["direction"] != "higher", method="min").astype("Int64")
     df["source"] = df["source_title"]
-    df["label"] = df["short_zh"] + " " + df["name_en"]
+    df["label"] = region_labels(df)
     return df.reset_index(drop=True)
 
 
@@ -213,7 +220,7 @@ def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str], *,
     df = wh.series(indicator["indicator_id"], region_codes, include_projected=True, by_scope=True, statuses=statuses)
     if indicator["accumulation"] == "flow":
         df = pd.concat([cumulative(g) for _, g in df.groupby("region_code")], ignore_index=True) if not df.empty else df
-    df["label"] = df["short_zh"] + " " + df["name_en"]
+    df["label"] = region_labels(df)
     order = {code: i for i, code in enumerate(region_codes)}
     return df.sort_values(["region_code", "year"], key=lambda s: s.map(order) if s.name == "region_code" else s)
 
@@ -237,7 +244,7 @@ def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str])
         target_year, value = int(row["target_year"]), float(row["value"])
         verdict = target_verdict(wh, row)
         progress = verdict.progress
-        label = target_text(row["comparator"], value, indicator["unit"], target_year)
+        label = target_text(row["comparator"], value, display_unit(indicator), target_year)
         required: list[tuple[float, float]] = []
         projection: list[tuple[float, float]] = []
         # paths are drawn only where the chart plots what the verdict judged

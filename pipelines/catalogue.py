@@ -64,6 +64,8 @@ class Indicator:
     definition: str
     source_ids: list[str]
     scope: str | None = None
+    unit_zh: str | None = None  # the word a count or head-count is read with: 6,000 家 / 6,000 providers
+    unit_en: str | None = None
 
 
 @dataclass(frozen=True)

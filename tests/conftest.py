@@ -1,11 +1,15 @@
-"""Fixtures shared by every test package: an empty warehouse built from the real catalogue."""
+"""Fixtures shared by every test package: warehouses built from the real catalogue, and the app served in-process."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import dash
 import pytest
+from flask.testing import FlaskClient
 
+from dashboard import data
+from dashboard.app import create_app
 from pipelines.build import build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,3 +44,16 @@ def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("shipped") / "warehouse.duckdb"
     build(db, progress=False)
     return db
+
+
+@pytest.fixture(scope="session")
+def app(shipped_warehouse: Path) -> dash.Dash:
+    return create_app(shipped_warehouse)
+
+
+@pytest.fixture(scope="session")
+def client(app: dash.Dash, shipped_warehouse: Path) -> FlaskClient:
+    """Session-wide (Hypothesis refuses function-scoped fixtures); tests that swap the warehouse restore it."""
+    if data.warehouse().path != shipped_warehouse:
+        data.use(shipped_warehouse)
+    return app.server.test_client()

@@ -2,11 +2,32 @@
 // Cross-cutting parameters (language, presenter mode, reported-only, tile view) belong to the visitor, not
 // to a page: every page's address update keeps them unless the page itself sets them, and so do nav links.
 const IMM_SHARED = ["lang", "present", "reported", "tiles"];
+const IMM_LANG_HEADER = "X-IMM-Lang";
 
 function immQuery(params) {
   const text = params.toString().replace(/%2C/gi, ",");
   return text ? "?" + text : "";
 }
+
+function immLang() {
+  return new URLSearchParams(window.location.search).get("lang") === "en" ? "en" : "zh";
+}
+
+// Every request the page makes to Dash (layout, callbacks) says which language this visitor reads, so one
+// server renders each visitor's strings in their own language.
+(function () {
+  const original = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === "string" ? input : (input && input.url) || "";
+    if (url.indexOf("_dash-") !== -1) {
+      const headers = new Headers((init && init.headers) || (input && input.headers) || {});
+      headers.set(IMM_LANG_HEADER, immLang());
+      init = Object.assign({}, init, { headers: headers });
+    }
+    return original.call(this, input, init);
+  };
+  document.documentElement.lang = immLang() === "en" ? "en" : "zh-CN";
+})();
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   imm: {
@@ -30,8 +51,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       IMM_SHARED.forEach((key) => { if (now.has(key)) shared.set(key, now.get(key)); });
       const withIndicator = new URLSearchParams(shared);
       if (now.get("indicator")) withIndicator.set("indicator", now.get("indicator"));
+      const inLang = (lang) => {
+        const params = new URLSearchParams(window.location.search);
+        params.set("lang", lang);
+        return window.location.pathname + immQuery(params);
+      };
       return ["/" + immQuery(shared), "/map" + immQuery(withIndicator), "/trends" + immQuery(withIndicator),
-              "/data" + immQuery(withIndicator)];
+              "/data" + immQuery(withIndicator), inLang("zh"), inLang("en")];
     },
   },
 });

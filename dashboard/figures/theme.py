@@ -26,10 +26,11 @@ FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Micros
 
 
 def unit_suffix(unit: str) -> str:
-    """How a value's unit follows it: 52.1%, 421 (a count needs no word), 7,500,000 persons."""
+    """How a value's display unit follows it: 52.1%, 6,000 家 / 6,000 providers, 115.9 (no word: "" or the
+    bare catalogue units ``count`` and ``index``)."""
     if unit == "%":
         return "%"
-    return "" if unit == "count" else f" {unit}"
+    return "" if unit in ("", "count", "index") else f" {unit}"
 
 
 def base_layout(**overrides: object) -> go.Layout:

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.theme import CATEGORICAL, GRID, INK, MUTED, base_layout, unit_suffix
+from dashboard.i18n import date_label
 from dashboard.progress import fractional_year
 
 DEFAULT_LABELS: Mapping[str, str] = {
@@ -42,7 +43,8 @@ def axis_x(year: int, as_of: dt.date | None) -> float:
 
 
 def when_label(year: int, as_of: dt.date | None) -> str:
-    return as_of.strftime("%Y-%m") if isinstance(as_of, dt.date) else str(int(year))
+    """"2021", or for an as-of figure its month in the visitor's language (2025年3月 / Mar 2025)."""
+    return date_label(as_of.year, as_of.month) if isinstance(as_of, dt.date) else date_label(int(year))
 
 
 def _hover(row: Any, labels: Mapping[str, str]) -> str:

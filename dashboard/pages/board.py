@@ -20,7 +20,7 @@ from dashboard.components import (
 )
 from dashboard.figures.gauge import target_gauge
 from dashboard.figures.theme import STATUS_COLORS
-from dashboard.i18n import current_lang, t
+from dashboard.i18n import current_lang, name, t
 from dashboard.progress import Status
 from dashboard.urlstate import one
 from dashboard.views import (
@@ -35,7 +35,7 @@ from dashboard.views import (
 )
 from pipelines.errors import WarehouseError
 
-dash.register_page(__name__, path="/", title=t("nav.board"), name=t("nav.board"), order=0)
+dash.register_page(__name__, path="/", title=lambda: t("nav.board"), name="Targets", order=0)
 
 DEFAULT_HORIZON = 2025
 ALL = "all"  # the region filter's "every target" value (and its default)
@@ -83,8 +83,7 @@ def _card(card: Card) -> html.Article:
         facts += [html.Dt(t("board.context")), html.Dd(card.context)]
     return html.Article([
         html.Header([
-            html.H2(f"{region}{card.name_zh}", className="card-title"),
-            html.Div(card.name_en, className="card-subtitle"),
+            html.H2(f"{region}{name(card)}", className="card-title"),
         ]),
         html.Div([status_badge(p.status, has_value=has_value),
                   illustrative_badge() if card.illustrative else None], className="badges"),
@@ -101,7 +100,7 @@ def _region_options(wh_regions: pd.DataFrame, codes: list[str]) -> list[dict[str
     names = wh_regions.set_index("region_code")
     options = [{"label": t("board.region.all"), "value": ALL},
                {"label": t("board.region.provinces"), "value": PROVINCES}]
-    return options + [{"label": f"{names.loc[c, 'short_zh']} {names.loc[c, 'name_en']}", "value": c} for c in codes]
+    return options + [{"label": name(names.loc[c], short=True), "value": c} for c in codes]
 
 
 def layout(horizon: str | list[str] | None = None, region: str | list[str] | None = None,

@@ -26,7 +26,7 @@ from pipelines.slices import MACRO_REGIONS, Slice, SliceError, Vocabulary, parse
 from pipelines.warehouse import Warehouse
 from pipelines.warehouse.reads import SLICE_COLUMNS
 
-dash.register_page(__name__, path="/data", title=t("nav.data"), name=t("nav.data"), order=3)
+dash.register_page(__name__, path="/data", title=lambda: t("nav.data"), name="Data", order=3)
 
 PREVIEW_ROWS = 500
 DOWNLOAD_FORMATS = ("parquet", "csv", "xlsx", "json")

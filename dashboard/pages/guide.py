@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from dashboard.i18n import t
 
-dash.register_page(__name__, path="/guide/ingest", title=t("guide.title"), name=t("guide.title"), order=9)
+dash.register_page(__name__, path="/guide/ingest", title=lambda: t("guide.title"), name="Load real data", order=9)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SECTION = "## Load a provincial table"

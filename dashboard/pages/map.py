@@ -24,16 +24,19 @@ from dashboard.components import (
 )
 from dashboard.figures.province_map import graph_config, map_updates, province_map
 from dashboard.figures.ranking import ranking_bars
-from dashboard.i18n import t
+from dashboard.i18n import display_unit, name, t
 from dashboard.urlstate import one
 from dashboard.views import map_frame, meeting_target, national_target, pick_indicator
 from geo import shapes
 from pipelines.errors import WarehouseError
 
-dash.register_page(__name__, path="/map", title=t("nav.map"), name=t("nav.map"), order=1)
+dash.register_page(__name__, path="/map", title=lambda: t("nav.map"), name="Province map", order=1)
 
-MAP_LABELS = {"no_data": t("map.no_data"), "rank": t("map.rank"), "source": t("source"),
-              "illustrative": t("map.illustrative"), "highlight": t("map.target_met"), "inset": t("map.inset")}
+
+
+def map_labels() -> dict[str, str]:
+    return {"no_data": t("map.no_data"), "rank": t("map.rank"), "source": t("source"),
+            "illustrative": t("map.illustrative"), "highlight": t("map.target_met"), "inset": t("map.inset")}
 
 
 def province_indicators() -> pd.DataFrame:
@@ -104,14 +107,14 @@ def _view(indicator_id: str, year: int, mark: list[str],
 
 
 def _extras(ind: pd.Series, frame: pd.DataFrame, year: int, unjudged: bool) -> tuple[object, object, str]:
-    ranking = ranking_bars(frame, unit=ind["unit"], direction=ind["direction"],
+    ranking = ranking_bars(frame, unit=display_unit(ind), direction=ind["direction"],
                            illustrative_label=t("map.illustrative"))
     caption = source_line(frame["source_title"], illustrative=bool(frame["illustrative"].any()))
     if unjudged:
         caption = html.Div([caption, no_real_data_notice("map.outline_unjudged")])
     elif frame.empty:
         caption = html.Div([caption, html.Div(t("map.no_real_values"), className="notice", role="status")])
-    return ranking, caption, f"{ind['name_zh']} · {ind['name_en']} · {year}"
+    return ranking, caption, f"{name(ind)} · {year}"
 
 
 def _state(indicator_id: str, year: int, mark: list[str], real: list[str]) -> dict[str, object]:
@@ -133,7 +136,8 @@ def draw_map(indicator_id: str | None, year: int, mark: list[str], real: list[st
     years = [int(y) for y in province_indicators().set_index("indicator_id").loc[indicator_id, "years"]]
     year = year if year in years else years[-1]
     ind, frame, highlight, unjudged = _view(indicator_id, year, mark, real)
-    fig = province_map(frame, shapes.provinces(), unit=ind["unit"], direction=ind["direction"], labels=MAP_LABELS,
+    fig = province_map(frame, shapes.provinces(), unit=display_unit(ind), direction=ind["direction"],
+                       labels=map_labels(),
                        maritime=shapes.maritime_line(), inset=shapes.south_china_sea(), highlight=highlight,
                        value_range=data.warehouse().value_range(indicator_id),
                        geojson_urls=(dash.get_relative_path(f"/geo/{shapes.PROVINCES_FILE}"),
@@ -156,7 +160,7 @@ def step_year(year: int, mark: list[str], real: list[str], indicator_id: str | N
         raise PreventUpdate
     ind, frame, highlight, unjudged = _view(indicator_id, year, mark, real)
     patch = Patch()
-    for index, props in map_updates(frame, shapes.province_codes(), labels=MAP_LABELS, highlight=highlight).items():
+    for index, props in map_updates(frame, shapes.province_codes(), labels=map_labels(), highlight=highlight).items():
         for key, value in props.items():
             patch["data"][index][key] = value
     return (patch, *_extras(ind, frame, year, unjudged), _state(indicator_id, year, mark, real))

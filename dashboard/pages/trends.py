@@ -19,18 +19,21 @@ from dashboard.components import (
     warehouse_missing,
 )
 from dashboard.figures.trend import trend_chart
-from dashboard.i18n import t
+from dashboard.i18n import display_unit, name, t
 from dashboard.urlstate import one
 from dashboard.views import pick_indicator, trend_frame, trend_overlays
 from pipelines.errors import WarehouseError
 
-dash.register_page(__name__, path="/trends", title=t("nav.trends"), name=t("nav.trends"), order=2)
+dash.register_page(__name__, path="/trends", title=lambda: t("nav.trends"), name="Trends", order=2)
 
 DEFAULT_REGIONS = ["100000"]
-TREND_LABELS = {"target": t("trends.target"), "required_path": t("trends.required_path"),
-                "projection": t("trends.projection"), "illustrative": t("map.illustrative"),
-                "estimated": t("status.value.estimated"), "projected": t("status.value.projected"),
-                "source": t("source"), "scope": t("trends.scope"), "scope_unstated": t("scope.unstated")}
+
+
+def trend_labels() -> dict[str, str]:
+    return {"target": t("trends.target"), "required_path": t("trends.required_path"),
+            "projection": t("trends.projection"), "illustrative": t("map.illustrative"),
+            "estimated": t("status.value.estimated"), "projected": t("status.value.projected"),
+            "source": t("source"), "scope": t("trends.scope"), "scope_unstated": t("scope.unstated")}
 
 
 def layout(indicator: str | list[str] | None = None, region: str | list[str] | None = None,
@@ -55,7 +58,7 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
             indicator_picker(ids.TRENDS_INDICATOR, indicators, chosen),
             labelled("trends.regions", dcc.Dropdown(
                 id=ids.TRENDS_REGIONS, value=picked, multi=True, className="region-dropdown",
-                options=[{"label": f"{r.short_zh} {r.name_en}", "value": r.region_code}
+                options=[{"label": name(r._asdict(), short=True), "value": r.region_code}
                          for r in regions.itertuples()])),
             reported_toggle(ids.TRENDS_REPORTED, reported),
         ),
@@ -79,7 +82,7 @@ def draw_trends(indicator_id: str | None, region_codes: list[str] | None, real: 
     wh = data.warehouse()
     ind = wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
     frame = trend_frame(wh, ind, codes, real_only=bool(real))
-    fig = trend_chart(frame, trend_overlays(wh, ind, codes), unit=ind["unit"], labels=TREND_LABELS)
+    fig = trend_chart(frame, trend_overlays(wh, ind, codes), unit=display_unit(ind), labels=trend_labels())
     caption = source_line(frame["source_title"], illustrative=bool((frame["status"] == "illustrative").any()))
     if frame.empty:
         caption = html.Div(t("trends.no_data"), className="source-line")

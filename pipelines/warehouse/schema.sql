@@ -38,7 +38,9 @@ CREATE TABLE indicators (
     accumulation VARCHAR NOT NULL CHECK (accumulation IN ('level', 'flow')),
     definition   VARCHAR NOT NULL,
     scope        VARCHAR,
-    source_ids   VARCHAR[] NOT NULL
+    source_ids   VARCHAR[] NOT NULL,
+    unit_zh      VARCHAR,
+    unit_en      VARCHAR
 );
 
 CREATE TABLE plans (

@@ -23,7 +23,7 @@ def test_the_page_preview_and_links_match_the_api(app: dash.Dash, client: FlaskC
     with app.server.test_request_context("/_dash-update-component", base_url="http://example.org"):
         rows, count, downloads, api_url, snippet, error, state = page.show_slice(
             ["cnc_rate"], ["长三角"], 2015, 2024, list(STATUSES))
-    assert error is None and count[0] == "20 rows"
+    assert error is None and count[0] == "共 20 行"  # the default language is Chinese
     assert count[2] is not None  # illustrative province rows: the badge shows
     assert state == {"path": "/data", "query": f"?indicator=cnc_rate&region={quote('长三角')}&from=2015&to=2024"}
     query = "indicator=cnc_rate&region=310000,320000,330000,340000&from=2015&to=2024"
@@ -47,4 +47,4 @@ def test_unchecking_every_status_asks_for_one_instead_of_showing_everything(app:
     with app.server.test_request_context("/_dash-update-component"):
         rows, count, downloads, *_, error, _state = page.show_slice(["cnc_rate"], [], None, None, [])
     assert (rows, count, downloads) == ([], "", [])
-    assert error.children == "Pick at least one status."
+    assert error.children == "请至少选择一种数据状态。"

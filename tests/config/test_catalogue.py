@@ -27,7 +27,7 @@ SCHEMAS = {
 }
 OPTIONAL = {  # fields an entry may leave out (the loader fills the default)
     "sources": set(),
-    "indicators": set(),
+    "indicators": {"unit_zh", "unit_en"},
     "plans": set(),
     "targets": {"baseline_year", "baseline_value", "measure_indicator_id", "measure_breakdown", "measure_since",
                 "measure_scope", "scope", "unmeasured_en", "unmeasured_zh"},
@@ -601,3 +601,9 @@ def test_notes_are_our_own_words_not_long_quoted_chinese_sentences(where: str) -
     notes = [r["note"] for r in long_rows()] if where == "rows" else [e["note"] or "" for e in load(where)]
     long_runs = [run for note in notes for run in re.findall(r"[\u4e00-\u9fff，、；：]{20,}", note)]
     assert long_runs == []
+
+
+def test_every_count_and_head_count_names_its_unit_word_in_both_languages() -> None:
+    for entry in load("indicators"):
+        if entry["unit"] in ("count", "persons"):
+            assert entry.get("unit_zh") and entry.get("unit_en"), entry["indicator_id"]

@@ -49,7 +49,7 @@ def test_cnc_2025_is_judged_within_the_scope_of_the_march_2025_figure(wh: Wareho
     card = _card(wh, 2025, "cnc_rate")
     assert card.verdict.scope == "全国工业企业"  # 66.2 (2025-03) shares its scope with 54.6 (2021-10)
     assert card.progress.baseline.value == 54.6  # the first figure of that scope from the 2020 base year on
-    assert card.latest_value == 66.2 and card.latest_when == "2025-03"
+    assert card.latest_value == 66.2 and card.latest_when == "2025年3月"  # as the default language, Chinese, writes it
     assert card.progress.status == "on_track"
 
 

@@ -49,7 +49,7 @@ def test_a_deep_link_previews_the_slice_and_offers_it_as_files_and_code(
     app_url: str, shipped_warehouse: Path,
 ) -> None:
     browser.set_window_size(1280, 720)
-    browser.get(f"{app_url}/data?indicator=cnc_rate&region=320000,{quote('浙江')}&from=2015&to=2024")
+    browser.get(f"{app_url}/data?indicator=cnc_rate&region=320000,{quote('浙江')}&from=2015&to=2024&lang=en")
     wait(browser, lambda b: count_text(b) == "10 rows" and len(b.find_elements(By.CSS_SELECTOR, "#data-grid .ag-row")))
     time.sleep(0.3)  # let late callbacks settle before the picture and the console
     screenshot("page_data_1280x720")
@@ -87,12 +87,12 @@ def test_a_deep_link_previews_the_slice_and_offers_it_as_files_and_code(
 def test_changing_filters_updates_count_links_and_address(
     browser: webdriver.Chrome, browser_log: Callable[[], Any], app_url: str, shipped_warehouse: Path,
 ) -> None:
-    browser.get(f"{app_url}/data")
+    browser.get(f"{app_url}/data?lang=en")
     with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
         total = con.execute("SELECT count(*) FROM observations").fetchall()[0][0]
     wait(browser, lambda b: count_text(b) == f"{total:,} rows · preview shows the first 500")
 
-    browser.get(f"{app_url}/data?indicator=cnc_rate&region={quote('长三角')}")
+    browser.get(f"{app_url}/data?indicator=cnc_rate&region={quote('长三角')}&lang=en")
     wait(browser, lambda b: count_text(b) == "20 rows")
     assert has_illustrative_badge(browser)
     parquet = browser.find_element(By.CSS_SELECTOR, '#data-downloads a[data-format="parquet"]')
@@ -107,7 +107,7 @@ def test_changing_filters_updates_count_links_and_address(
     assert "region=长三角" in unquote(browser.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, "#data-grid .ag-center-cols-container .ag-row") == []
 
-    browser.get(f"{app_url}/data?indicator=cnc_rate&from=2024&to=2015")
+    browser.get(f"{app_url}/data?indicator=cnc_rate&from=2024&to=2015&lang=en")
     wait(browser, lambda b: "to=2015 is before from=2024" in b.find_element(By.ID, "data-notice").text)
     log = browser_log()
     assert log.errors == [], log.errors

@@ -79,7 +79,7 @@ def test_each_page_loads_with_no_console_errors_or_outside_requests(
     app_url: str, name: str, path: str, ready: str,
 ) -> None:
     browser.set_window_size(1280, 720)
-    browser.get(app_url + path)
+    browser.get(app_url + path + ("&" if "?" in path else "?") + "lang=en")
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ready))
     time.sleep(0.5)  # let late callbacks settle before reading the console
     screenshot(f"page_{name}_1280x720")
@@ -89,18 +89,18 @@ def test_each_page_loads_with_no_console_errors_or_outside_requests(
 
 
 def test_board_shows_a_card_per_2025_target_with_status_and_source(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/?horizon=2025")
+    browser.get(app_url + "/?horizon=2025&lang=en")
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"] text.number'))
     cnc = browser.find_element(By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"]')
     assert cnc.get_attribute("data-status") == "on_track"
-    assert "66.2%" in cnc.text and "2025-03" in cnc.text and "≥ 68% (2025)" in cnc.text
+    assert "66.2%" in cnc.text and "Mar 2025" in cnc.text and "≥ 68% (2025)" in cnc.text
     assert "On track" in cnc.text
     factories = browser.find_element(By.CSS_SELECTOR, '.target-card[data-indicator="demonstration_factories"]')
     assert "421" in factories.text and "cumulative" in factories.text
 
 
 def test_map_draws_all_34_provinces_with_the_inset(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020&lang=en")
     counts = wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34 and c)
     no_data, values = counts[0], counts[1]
     assert (no_data, values) == (3, 31)  # Taiwan, Hong Kong, Macao have no figure: grey, not zero
@@ -113,7 +113,7 @@ def _title(browser: webdriver.Chrome) -> str:
 
 
 def test_a_year_step_changes_the_values_and_sends_no_geometry(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020&lang=en")
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     wait(browser, lambda b: _title(b).endswith("2020"))
     before = browser.execute_script(
@@ -141,13 +141,13 @@ def test_geometry_is_fetched_once_and_no_callback_carries_it(
     browser: webdriver.Chrome, browser_log: Callable[[], Any], app_url: str,
 ) -> None:
     browser_log()
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020&lang=en")
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     browser.execute_script(RECORD_RESPONSES_JS)
     browser.find_element(By.ID, "map-indicator").click()  # another indicator: a whole new figure
     wait(browser, lambda b: [o for o in b.find_elements(By.CSS_SELECTOR, "[role=option]")
-                             if "数字化研发设计工具普及率" in o.text])[0].click()
-    wait(browser, lambda b: "数字化研发设计工具普及率" in _title(b))
+                             if "Digital R&D design-tool penetration" in o.text])[0].click()
+    wait(browser, lambda b: "Digital R&D design-tool penetration" in _title(b))
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     responses = browser.execute_script("return window.__dashResponses")
     assert any('"figure"' in r and "map-graph" in r for r in responses)
@@ -157,9 +157,9 @@ def test_geometry_is_fetched_once_and_no_callback_carries_it(
 
 
 def test_a_deep_link_restores_the_view(browser: webdriver.Chrome, app_url: str, served_db: Path) -> None:
-    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2024&mark=1")
+    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2024&mark=1&lang=en")
     wait(browser, lambda b: _title(b).endswith("2024"))
-    assert "数字化研发设计工具普及率" in _title(browser)
+    assert "Digital R&D design-tool penetration" in _title(browser)
     assert browser.find_element(By.CSS_SELECTOR, "#map-mark-target input").is_selected()
     # generated values above the next national target (≥ 85 % by 2025) exist, but earn no outline
     with duckdb.connect(str(served_db), read_only=True) as con:
@@ -172,13 +172,13 @@ def test_a_deep_link_restores_the_view(browser: webdriver.Chrome, app_url: str, 
     notice = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map-caption .notice-no-real"))[0]
     assert "no province is outlined" in notice.text
     assert map_paths(browser)[2] == 0
-    browser.get(app_url + "/trends?indicator=pilot_projects&region=100000,370000")
+    browser.get(app_url + "/trends?indicator=pilot_projects&region=100000,370000&lang=en")
     legend = wait(browser, lambda b: text_of(b, "#trends-graph .legend"))
-    assert "全国" in legend and "山东" in legend
+    assert "China" in legend and "Shandong" in legend
 
 
 def test_play_steps_through_the_years_and_pause_stops(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2015")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2015&lang=en")
     wait(browser, lambda b: _title(b).endswith("2015"))
     play = browser.find_element(By.ID, "map-play")
     play.click()
@@ -193,18 +193,18 @@ def test_play_steps_through_the_years_and_pause_stops(browser: webdriver.Chrome,
 
 
 def test_navigation_keeps_the_chosen_indicator(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2020")
+    browser.get(app_url + "/map?indicator=design_tool_penetration&year=2020&lang=en")
     wait(browser, lambda b: _title(b).endswith("2020"))
     link = browser.find_element(By.ID, "nav-trends")
     wait(browser, lambda b: "indicator=design_tool_penetration" in link.get_attribute("href"))
     link.click()
     wait(browser, lambda b: urlparse(b.current_url).path == "/trends")
-    wait(browser, lambda b: "数字化研发设计工具普及率" in text_of(b, "#trends-indicator"))
+    wait(browser, lambda b: "Digital R&D design-tool penetration" in text_of(b, "#trends-indicator"))
 
 
 def test_clicking_a_province_opens_its_trend(browser: webdriver.Chrome, app_url: str) -> None:
     browser.set_window_size(1280, 900)
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2020")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2020&lang=en")
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     x, y = browser.execute_script("""
         // a point that really lies on a coloured province (a bounding-box centre may fall outside it)
@@ -236,7 +236,7 @@ def test_a_newly_published_warehouse_is_picked_up_without_a_restart(
     new = tmp_path / "cnc_2025.csv"
     new.write_text("indicator,region,year,value,note\ncnc_rate,全国,2025,68.5,test figure\n", encoding="utf-8")
     ingest_file(new, served_db)
-    browser.get(app_url + "/?horizon=2025")
+    browser.get(app_url + "/?horizon=2025&lang=en")
     card = wait(browser, lambda b: b.find_elements(
         By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"] text.number'))[0].find_element(
         By.XPATH, "ancestor::article")
@@ -253,7 +253,7 @@ def app_without_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def test_a_missing_warehouse_gives_a_clear_page_not_a_traceback(
     browser: webdriver.Chrome, browser_log: Callable[[], Any], app_without_warehouse: str, path: str,
 ) -> None:
-    browser.get(app_without_warehouse + path)
+    browser.get(app_without_warehouse + path + "?lang=en")
     panel = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".error-panel"))[0]
     assert "The data warehouse is not built yet" in panel.text
     assert "python -m pipelines build" in panel.text
@@ -265,7 +265,7 @@ def test_a_missing_warehouse_gives_a_clear_page_not_a_traceback(
 def test_layout_fits_a_shared_1280x720_screen(browser: webdriver.Chrome, app_url: str,
                                               screenshot: Callable[[str], Path]) -> None:
     browser.set_window_size(1280, 720)
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2023")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2023&lang=en")
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 1280, "no horizontal scrolling on a shared screen"
@@ -282,7 +282,7 @@ def app_with_catalogue_only(empty_warehouse_template: Path) -> Iterator[str]:
 def test_a_warehouse_without_province_data_says_so_on_the_map(
     browser: webdriver.Chrome, browser_log: Callable[[], Any], app_with_catalogue_only: str,
 ) -> None:
-    browser.get(app_with_catalogue_only + "/map")
+    browser.get(app_with_catalogue_only + "/map?lang=en")
     notice = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".notice"))[0]
     assert notice.text == "No province-level data for this indicator."
     time.sleep(0.5)
@@ -290,5 +290,5 @@ def test_a_warehouse_without_province_data_says_so_on_the_map(
 
 
 def test_a_repeated_parameter_takes_the_last_value(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2019&year=2021")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2019&year=2021&lang=en")
     wait(browser, lambda b: _title(b).endswith("2021"))

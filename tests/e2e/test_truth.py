@@ -37,7 +37,7 @@ def _card(browser: webdriver.Chrome, indicator: str, region: str = "100000") -> 
 
 
 def test_targets_nothing_measures_say_not_measured_with_the_reason(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/?horizon=2025")
+    browser.get(app_url + "/?horizon=2025&lang=en")
     providers = _card(browser, "solution_providers")
     assert providers.get_attribute("data-status") == "not_measured"
     assert "Not measured" in providers.text
@@ -60,7 +60,7 @@ def test_a_province_target_on_generated_values_only_says_no_real_data_and_links_
               AND EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = t.measure_indicator_id
                   AND o.region_code = t.region_code AND o.status = 'illustrative')
             ORDER BY ALL LIMIT 1""").fetchall()[0]
-    browser.get(app_url + f"/?horizon={year}&region={region}")
+    browser.get(app_url + f"/?horizon={year}&region={region}&lang=en")
     card = _card(browser, indicator, region)
     assert card.get_attribute("data-status") == "no_real_data"
     assert "No real data" in card.text and "Illustrative data" in card.text
@@ -72,17 +72,17 @@ def test_a_province_target_on_generated_values_only_says_no_real_data_and_links_
 def test_a_real_provincial_value_and_target_appear_under_the_region_filter(
     browser: webdriver.Chrome, app_url: str,
 ) -> None:
-    browser.get(app_url + "/?horizon=2027&region=500000")  # Chongqing: targets for 2027, a real 2021 value
+    browser.get(app_url + "/?horizon=2027&region=500000&lang=en")  # Chongqing: 2027 targets, a real 2021 value
     card = _card(browser, "cnc_rate", "500000")
-    assert "≥ 65% (2027)" in card.text
-    assert "56.6%" in card.text and "2021" in card.text
+    wait(browser, lambda b: "56.6%" in card.text)  # the gauge draws its number once plotly has run
+    assert "≥ 65% (2027)" in card.text and "2021" in card.text
     assert "Illustrative data" not in card.text
     assert parse_qs(urlparse(browser.current_url).query)["region"] == ["500000"]
     assert not browser.find_elements(By.CSS_SELECTOR, '.target-card[data-region="100000"]')
 
 
 def test_a_change_of_scope_splits_the_national_trend_line(browser: webdriver.Chrome, app_url: str) -> None:
-    browser.get(app_url + "/trends?indicator=cnc_rate&region=100000")
+    browser.get(app_url + "/trends?indicator=cnc_rate&region=100000&lang=en")
     traces = wait(browser, lambda b: b.execute_script(TREND_TRACES_JS))
     national = [t for t in traces if t[0] == "100000"]
     scopes = {t[1] for t in national}
@@ -100,7 +100,7 @@ def test_reported_only_greys_out_provinces_without_real_data(
                               AND year = 2021 AND region_code <> '100000'
                               AND status IN ('reported', 'estimated')""").fetchall()[0][0]
     assert 0 < real < 31
-    browser.get(app_url + "/map?indicator=cnc_rate&year=2021")
+    browser.get(app_url + "/map?indicator=cnc_rate&year=2021&lang=en")
     wait(browser, lambda b: (c := b.execute_script(MAP_COUNTS_JS)) and sum(c[:2]) == 34 and c[1] == 31)
     toggle = browser.find_element(By.CSS_SELECTOR, "#map-reported-only input")
     toggle.click()
