@@ -9,7 +9,7 @@ import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
 from dashboard import api, data, ids
-from dashboard.i18n import DEFAULT_LANG, current_lang, t, use_request_language
+from dashboard.i18n import DEFAULT_LANG, current_lang, end_request_language, t, use_request_language
 from geo import shapes
 
 PAGES_DIR = Path(__file__).with_name("pages")
@@ -31,6 +31,8 @@ def _shell() -> html.Div:
                href="/", className="brand"),
         html.Div([dcc.Link(t(key), id=nav_id, href=href, className="nav-link") for nav_id, key, href in NAV_ITEMS],
                  className="nav-links"),
+        html.A(t("nav.present"), id=ids.PRESENT_LINK, href="?present=1", className="present-link",
+               title=t("nav.present.help")),
         switch,
     ], id=ids.NAV, className="navbar")
     return html.Div([
@@ -38,6 +40,7 @@ def _shell() -> html.Div:
         dcc.Store(id=ids.STATE),
         nav,
         html.Main(dash.page_container, className="page"),
+        html.Div(t("present.exit"), className="present-exit", **{"aria-hidden": "true"}),
     ])
 
 
@@ -62,6 +65,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
         update_title=None, serve_locally=True,
     )
     app.server.before_request(lambda: use_request_language(flask.request.headers, flask.request.args))
+    app.server.teardown_request(end_request_language)
     app.layout = _shell
     api.register(app.server)
     app.server.add_url_rule("/geo/<name>", "geometry", _geometry)
@@ -69,7 +73,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
     app.clientside_callback(
         ClientsideFunction(namespace="imm", function_name="syncUrl"),
         [*(Output(nav_id, "href") for nav_id, _, _ in NAV_ITEMS), Output(ids.LANG_ZH, "href"),
-         Output(ids.LANG_EN, "href")],
+         Output(ids.LANG_EN, "href"), Output(ids.PRESENT_LINK, "href")],
         Input(ids.URL, "href"), Input(ids.STATE, "data"),
     )
     return app

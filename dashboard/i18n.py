@@ -26,6 +26,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.trends": {"en": "Trends", "zh": "趋势"},
     "nav.data": {"en": "Data", "zh": "数据"},
     "nav.language": {"en": "Language", "zh": "语言"},
+    "nav.present": {"en": "Present", "zh": "演示模式"},
+    "nav.present.help": {"en": "Full-screen presenter mode (Esc leaves)", "zh": "全屏演示模式（按 Esc 退出）"},
+    "present.previous": {"en": "Previous target (← or PageUp)", "zh": "上一个目标（← 或 PageUp）"},
+    "present.next": {"en": "Next target (→ or PageDown)", "zh": "下一个目标（→ 或 PageDown）"},
+    "present.exit": {"en": "Esc: leave presenter mode", "zh": "Esc：退出演示模式"},
+    "map.prev_year": {"en": "Previous year", "zh": "上一年"},
+    "map.next_year": {"en": "Next year", "zh": "下一年"},
     "board.heading": {"en": "Progress towards plan targets", "zh": "规划目标进展"},
     "board.horizon": {"en": "Target year", "zh": "目标年份"},
     "board.as_of": {"en": "as of", "zh": "截至"},
@@ -48,6 +55,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "board.no_real_data.body": {
         "en": "Only generated (illustrative) values exist here, so no status is given.",
         "zh": "此处只有生成的示意数值，因此不作评估。"},
+    "board.other_population": {
+        "en": "The target counts {target}; the figures published for this region count {found}.",
+        "zh": "目标统计的是{target}，而该地区已公布的数值统计的是{found}。"},
     "board.mixed_scopes": {
         "en": "Since the plan's base year each figure comes from a different statistical scope, so no trend can "
               "be computed.",
@@ -204,6 +214,11 @@ def language(lang: str) -> Iterator[None]:
 def use_request_language(headers: Mapping[str, str], args: Mapping[str, str]) -> None:
     """Flask ``before_request``: the header the page's scripts send wins, else the address's ``lang``."""
     _current.set(parse_lang(headers.get(LANG_HEADER) or args.get("lang")))
+
+
+def end_request_language(_: BaseException | None = None) -> None:
+    """Flask ``teardown_request``: the thread goes back to the default, so nothing outlives its request."""
+    _current.set(DEFAULT_LANG)
 
 
 def t(key: str, lang: str | None = None) -> str:

@@ -6,11 +6,13 @@ STATE = "page-state"
 NAV = "nav"
 NAV_BOARD, NAV_MAP, NAV_TRENDS, NAV_DATA = "nav-board", "nav-map", "nav-trends", "nav-data"
 LANG_ZH, LANG_EN = "lang-zh", "lang-en"
+PRESENT_LINK = "present-link"
 
 # board
 BOARD_HORIZON = "board-horizon"
 BOARD_CARDS = "board-cards"
 BOARD_REGION = "board-region"
+SLIDE_COUNTER, SLIDE_PREV, SLIDE_NEXT = "slide-counter", "slide-prev", "slide-next"
 
 # map
 MAP_INDICATOR = "map-indicator"
@@ -23,6 +25,7 @@ MAP_RANKING = "map-ranking"
 MAP_CAPTION = "map-caption"
 MAP_TITLE = "map-title"
 MAP_REPORTED = "map-reported-only"
+MAP_PREV_YEAR, MAP_NEXT_YEAR = "map-prev-year", "map-next-year"
 
 # trends
 TRENDS_INDICATOR = "trends-indicator"
@@ -46,3 +49,22 @@ DATA_API_URL = "data-api-url"
 DATA_SNIPPET = "data-snippet"
 DATA_COPY_URL = "data-copy-url"
 DATA_COPY_SNIPPET = "data-copy-snippet"
+
+# sources & methodology (section ids are the page's anchors: /sources#indicator-cnc_rate)
+NAV_SOURCES, NAV_QUALITY = "nav-sources", "nav-quality"
+SOURCES_PAGE = "sources-page"
+SOURCES_SCROLL = "sources-scroll"
+SOURCES_METHODS = "methods"
+SOURCES_VALUES = "value-statuses"
+SOURCES_ILLUSTRATIVE = "illustrative"
+SOURCES_PLANS = "plans"
+SOURCES_INDICATORS = "indicators"
+SOURCES_INDICATOR = "indicator-"  # + indicator_id: one indicator's section, the anchor other pages link to
+SOURCES_TARGET = "target-"  # + indicator_id-region_code-plan_id-target_year: one target's row
+
+# data quality
+QUALITY_INDICATOR = "quality-indicator"
+QUALITY_COVERAGE = "quality-coverage"
+QUALITY_SUMMARY = "quality-summary"
+QUALITY_RUNS = "quality-runs"
+QUALITY_REJECTED = "quality-rejected"

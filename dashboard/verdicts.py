@@ -31,6 +31,7 @@ class Verdict:
     reason_en: str | None = None  # for not measured: the target's own explanation, when it gives one
     reason_zh: str | None = None
     mixed_scopes: bool = False  # too few values because the figures since the baseline differ in scope
+    other_scopes: tuple[str, ...] = ()  # not measured: the populations the region's real figures do count
 
     @property
     def status(self) -> Status:
@@ -86,7 +87,8 @@ def _cumulative(real: pd.DataFrame, matching: pd.DataFrame, target: Mapping[str,
                          & ~matching["status"].isin(REAL_STATUSES)]
     if not set(generated["year"]) <= real_years:
         return _verdict(Status.NO_REAL_DATA, span.iloc[0:0])
-    batches = span.sort_values(["year", "source_id"]).drop_duplicates("year", keep="first").copy()
+    batches = span.assign(_derived=span["status"] != "reported").sort_values(["year", "_derived", "source_id"])
+    batches = batches.drop_duplicates("year", keep="first").drop(columns="_derived")
     batches["value"] = batches["value"].cumsum()
     batches = batches.reset_index(drop=True)
     progress = classify(_points(batches), comparator=target["comparator"], target=float(target["value"]),
@@ -94,16 +96,38 @@ def _cumulative(real: pd.DataFrame, matching: pd.DataFrame, target: Mapping[str,
     return Verdict(progress, batches, None)
 
 
-def assess(target: Mapping[str, Any], observations: pd.DataFrame) -> Verdict:
+def _text(value: object) -> str | None:
+    """A text field of a target row; missing ones arrive as None or NaN."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _unmatched(target: Mapping[str, Any], observations: pd.DataFrame, measured_anywhere: bool) -> Verdict:
+    """Nothing in the region matches the measure: not measured when that is known (the target says why, the
+    region publishes only other populations, or no region publishes the measure at all), else no data yet."""
+    empty = observations.iloc[0:0]
+    reason_en, reason_zh = _text(target.get("unmeasured_en")), _text(target.get("unmeasured_zh"))
+    if reason_en or reason_zh:
+        return _verdict(Status.NOT_MEASURED, empty, reason_en=reason_en, reason_zh=reason_zh)
+    real = observations[observations["status"].isin(REAL_STATUSES)]
+    if _text(target.get("measure_scope")) and not real.empty:
+        others = tuple(sorted({s if isinstance(s, str) else UNSTATED_SCOPE for s in real["scope"]}))
+        return _verdict(Status.NOT_MEASURED, empty, other_scopes=others)
+    return _verdict(Status.NO_DATA if measured_anywhere else Status.NOT_MEASURED, empty)
+
+
+def assess(target: Mapping[str, Any], observations: pd.DataFrame, *, measured_anywhere: bool = True) -> Verdict:
     """Judge ``target`` (a row of ``Warehouse.targets()``) on ``observations`` of its measure in its region
-    (``Warehouse.measure_observations``: year, value, as_of, status, scope, source_id, source_title)."""
+    (``Warehouse.measure_observations``: year, value, as_of, status, scope, source_id, source_title).
+
+    ``measured_anywhere``: whether any region has observations of the measure; if none does, a target with
+    nothing to go on is "not measured" rather than waiting for data.
+    """
     matching = observations
-    if isinstance(target.get("measure_scope"), str):
+    if _text(target.get("measure_scope")):
         matching = matching[matching["scope"] == target["measure_scope"]]
     matching = matching.assign(scope=matching["scope"].fillna(UNSTATED_SCOPE))
     if matching.empty:
-        return _verdict(Status.NOT_MEASURED, matching, reason_en=target.get("unmeasured_en"),
-                        reason_zh=target.get("unmeasured_zh"))
+        return _unmatched(target, observations, measured_anywhere)
     real = matching[matching["status"].isin(REAL_STATUSES)]
     if real.empty:
         return _verdict(Status.NO_REAL_DATA, real)

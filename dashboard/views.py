@@ -53,10 +53,19 @@ def target_text(comparator: str, value: float, unit: str, year: int) -> str:
     return f"{COMPARATOR_TEXT[comparator]} {format_value(value, unit)} ({year})"
 
 
+STATUS_WEIGHT = {"reported": 0, "estimated": 1, "projected": 2, "illustrative": 3}
+
+
 def cumulative(series: pd.DataFrame) -> pd.DataFrame:
-    """Per-batch counts → running totals, the form count targets (305 projects, 421 factories) compare with."""
+    """Per-batch counts → running totals, the form count targets (305 projects, 421 factories) compare with.
+
+    A total is only as real as its weakest batch: one generated batch makes every later total illustrative,
+    one derived batch makes it estimated.
+    """
     out = series.sort_values("year").copy()
     out["value"] = out["value"].cumsum()
+    weakest = out["status"].map(STATUS_WEIGHT).cummax()
+    out["status"] = weakest.map({w: s for s, w in STATUS_WEIGHT.items()})
     return out
 
 
@@ -69,6 +78,7 @@ class Card:
     value_kind: str
     region_code: str
     region_name: str
+    plan_id: str
     target: str
     target_value: float
     target_source: str
@@ -93,9 +103,11 @@ class Card:
 def target_verdict(wh: Warehouse, target: pd.Series) -> Verdict:
     """A target judged on its measure's observations; the board and the trend overlays both come through
     here, so they can never disagree."""
-    observations = wh.measure_observations(target["measure_indicator_id"], target["region_code"],
-                                           target["measure_breakdown"])
-    return assess(target, observations)
+    indicator, breakdown = target["measure_indicator_id"], target["measure_breakdown"]
+    observations = wh.measure_observations(indicator, target["region_code"], breakdown)
+    scope = target["measure_scope"] if isinstance(target["measure_scope"], str) else None
+    anywhere = not observations.empty or wh.measure_is_published(indicator, breakdown, scope)
+    return assess(target, observations, measured_anywhere=anywhere)
 
 
 def _context(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[str | None, bool]:
@@ -105,8 +117,11 @@ def _context(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[st
         return None, False
     if indicator["accumulation"] == "flow":
         series = cumulative(series)
-    due = series[series["year"] <= int(target["target_year"])]  # the figure nearest the deadline, not later
-    last = due.iloc[-1] if not due.empty else series.iloc[0]
+    # the figure nearest the deadline, not later; a real one before a generated one
+    due = series[series["year"] <= int(target["target_year"])]
+    chosen = due if not due.empty else series.head(1)
+    real = chosen[chosen["status"] != "illustrative"]
+    last = (real if not real.empty else chosen).iloc[-1]
     text = f"{format_value(float(last['value']), display_unit(indicator))} ({when_label(last['year'], last['as_of'])})"
     if isinstance(last["scope"], str) and last["scope"]:
         text += f" · {last['scope']}"
@@ -133,7 +148,7 @@ def board_cards(wh: Warehouse, target_year: int, region: str | None = None) -> l
         cards.append(Card(
             indicator_id=ind["indicator_id"], name_zh=ind["name_zh"], name_en=ind["name_en"], unit=display_unit(ind),
             value_kind=ind["value_kind"], region_code=t["region_code"],
-            region_name=name(regions.loc[t["region_code"]]),
+            region_name=name(regions.loc[t["region_code"]]), plan_id=t["plan_id"],
             target=target_text(t["comparator"], float(t["value"]), display_unit(ind), target_year),
             target_value=float(t["value"]),
             target_source=" · ".join(x for x in (t["source_title"], t["source_locator"]) if isinstance(x, str)),
@@ -180,8 +195,12 @@ def map_frame(wh: Warehouse, indicator: pd.Series, year: int, *, real_only: bool
     df = wh.series(indicator["indicator_id"], year=year, statuses=REAL_STATUSES if real_only else None)
     df = df[df["region_code"] != NATIONAL].copy()
     df["illustrative"] = df["status"] == "illustrative"
+    # ranks compare like with like: real values of one statistical population (scope) among themselves
     real = df["value"].where(~df["illustrative"])
-    df["rank"] = real.rank(ascending=indicator["direction"] != "higher", method="min").astype("Int64")
+    population = df["scope"].fillna("")
+    df["rank"] = real.groupby(population).rank(ascending=indicator["direction"] != "higher",
+                                               method="min").astype("Int64")
+    df["rank_of"] = real.groupby(population).transform("count").where(real.notna()).astype("Int64")
     df["source"] = df["source_title"]
     df["label"] = region_labels(df)
     return df.reset_index(drop=True)
@@ -190,10 +209,11 @@ def map_frame(wh: Warehouse, indicator: pd.Series, year: int, *, real_only: bool
 def national_target(wh: Warehouse, indicator: pd.Series, year: int) -> pd.Series | None:
     """The national target a province value in ``year`` is best compared with: the next one due, else the last.
 
-    None for indicators whose province values add up to the national one (counts): a province's share of
-    300 projects is not measured against 300.
+    Only rates (shares of enterprises) have one: a province's rate can be held against the national level,
+    but a count is a share of the national total (a province's share of 300 projects is not measured against
+    300) and provinces publish indices on their own scales.
     """
-    if indicator["aggregation"] == "sum":
+    if indicator["value_kind"] != "share":
         return None
     t = wh.targets()
     t = t[(t["indicator_id"] == indicator["indicator_id"]) & (t["region_code"] == NATIONAL)].sort_values("target_year")
@@ -216,10 +236,15 @@ def meeting_target(frame: pd.DataFrame, target: pd.Series | None) -> list[str]:
 def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str], *,
                 real_only: bool = False) -> pd.DataFrame:
     """Every region's series, one value per year and statistical scope, so a change of scope can be drawn."""
-    statuses = (*REAL_STATUSES, "projected") if real_only else None
-    df = wh.series(indicator["indicator_id"], region_codes, include_projected=True, by_scope=True, statuses=statuses)
-    if indicator["accumulation"] == "flow":
-        df = pd.concat([cumulative(g) for _, g in df.groupby("region_code")], ignore_index=True) if not df.empty else df
+    flow = indicator["accumulation"] == "flow"
+    # a flow's totals are summed over every batch first, so "reported only" drops totals built on generated ones
+    statuses = (*REAL_STATUSES, "projected") if real_only and not flow else None
+    df = wh.series(indicator["indicator_id"], region_codes, include_projected=True, by_scope=not flow,
+                   statuses=statuses)
+    if flow and not df.empty:
+        df = pd.concat([cumulative(g) for _, g in df.groupby("region_code")], ignore_index=True)
+        if real_only:
+            df = df[df["status"] != "illustrative"].reset_index(drop=True)
     df["label"] = region_labels(df)
     order = {code: i for i, code in enumerate(region_codes)}
     return df.sort_values(["region_code", "year"], key=lambda s: s.map(order) if s.name == "region_code" else s)

@@ -29,6 +29,40 @@ function immLang() {
   document.documentElement.lang = immLang() === "en" ? "en" : "zh-CN";
 })();
 
+// Presenter mode (?present=1): no chrome, large type; keys step slides (board) or years (map), Esc leaves.
+function immPresenting() {
+  return new URLSearchParams(window.location.search).get("present") === "1";
+}
+
+function immPresentClass() {
+  document.body.classList.toggle("present", immPresenting());
+}
+
+const IMM_KEYS = {
+  ArrowRight: ["slide-next", "map-next-year"], PageDown: ["slide-next", "map-next-year"],
+  ArrowLeft: ["slide-prev", "map-prev-year"], PageUp: ["slide-prev", "map-prev-year"],
+};
+
+document.addEventListener("keydown", function (event) {
+  if (!immPresenting() || event.altKey || event.ctrlKey || event.metaKey) return;
+  const typing = event.target.closest && event.target.closest("input, textarea, select, [role=combobox], [role=slider]");
+  if (event.key === "Escape") {
+    const params = new URLSearchParams(window.location.search);
+    params.delete("present");
+    params.delete("slide");
+    window.location.assign(window.location.pathname + immQuery(params));
+    return;
+  }
+  if (typing || !(event.key in IMM_KEYS)) return;
+  const target = IMM_KEYS[event.key].map((id) => document.getElementById(id)).find((el) => el);
+  if (target) {
+    event.preventDefault();
+    target.click();
+  }
+});
+
+document.addEventListener("DOMContentLoaded", immPresentClass);
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   imm: {
     syncUrl: function (href, state) {
@@ -51,13 +85,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       IMM_SHARED.forEach((key) => { if (now.has(key)) shared.set(key, now.get(key)); });
       const withIndicator = new URLSearchParams(shared);
       if (now.get("indicator")) withIndicator.set("indicator", now.get("indicator"));
-      const inLang = (lang) => {
+      const withParam = (key, value) => {
         const params = new URLSearchParams(window.location.search);
-        params.set("lang", lang);
+        params.set(key, value);
         return window.location.pathname + immQuery(params);
       };
+      immPresentClass();
       return ["/" + immQuery(shared), "/map" + immQuery(withIndicator), "/trends" + immQuery(withIndicator),
-              "/data" + immQuery(withIndicator), inLang("zh"), inLang("en")];
+              "/data" + immQuery(withIndicator), withParam("lang", "zh"), withParam("lang", "en"),
+              withParam("present", "1")];
     },
   },
 });

@@ -20,8 +20,9 @@ def gauge_range(value: float | None, target: float, value_kind: str) -> tuple[fl
 
 
 def target_gauge(value: float | None, target: float, *, unit: str, value_kind: str,
-                 color: str = ACCENT) -> go.Figure:
-    """Gauge figure; ``value`` None draws an empty gauge with the target still marked."""
+                 color: str = ACCENT, height: int | None = 170) -> go.Figure:
+    """Gauge figure; ``value`` None draws an empty gauge with the target still marked. ``height`` None lets
+    it fill its container (presenter slides), with type sized to match."""
     lo, hi = gauge_range(value, target, value_kind)
     # a reduction (all values ≤ 0) fills from 0 outwards, so a bigger cut draws a longer bar
     axis_range = [hi, lo] if hi <= 0 else [lo, hi]
@@ -30,11 +31,11 @@ def target_gauge(value: float | None, target: float, *, unit: str, value_kind: s
     indicator = go.Indicator(
         mode="gauge+number" if shown is not None else "gauge",
         value=shown if shown is not None else axis_range[0],
-        number={"suffix": suffix, "font": {"size": 34, "color": INK}, "valueformat": ",.4~g"},
+        number={"suffix": suffix, "font": {"size": 34 if height else 96, "color": INK}, "valueformat": ",.4~g"},
         gauge={
             "shape": "angular",
             "axis": {"range": axis_range, "tickwidth": 1, "tickcolor": GRID, "nticks": 5,
-                     "tickfont": {"size": 11}},
+                     "tickfont": {"size": 11 if height else 22}},
             "bar": {"color": color if shown is not None else "rgba(0,0,0,0)", "thickness": 0.6},
             "bgcolor": "white",
             "borderwidth": 0,
@@ -43,4 +44,5 @@ def target_gauge(value: float | None, target: float, *, unit: str, value_kind: s
         },
         domain={"x": [0, 1], "y": [0, 1]},
     )
-    return go.Figure(indicator, base_layout(height=170, margin={"l": 36, "r": 36, "t": 18, "b": 4}))
+    margin = {"l": 36, "r": 36, "t": 18, "b": 4} if height else {"l": 60, "r": 60, "t": 40, "b": 10}
+    return go.Figure(indicator, base_layout(height=height, margin=margin))

@@ -149,9 +149,8 @@ def map_updates(
     values = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
     present = ~np.isnan(values)
     z = [float(v) if ok else None for v, ok in zip(values, present, strict=True)]
-    n_ranked = int(frame["rank"].map(pd.notna).sum())  # only real values are ranked (views.map_frame)
     customdata = [
-        [row.name_zh, row.name_en, _rank_text(row.rank, n_ranked), row.source, _badge(row.illustrative, text)]
+        [row.name_zh, row.name_en, _rank_text(row.rank, row.rank_of), row.source, _badge(row.illustrative, text)]
         for row in frame.itertuples(index=False)
     ]
     marked = set(highlight)
@@ -180,6 +179,7 @@ def _align(df: pd.DataFrame, locations: Sequence[str]) -> pd.DataFrame:
         "name_zh": "",
         "name_en": "",
         "rank": pd.NA,
+        "rank_of": pd.NA,  # how many values the rank is among (views.map_frame: real ones, one scope)
         "source": "",
         "illustrative": False,
     }
@@ -190,8 +190,8 @@ def _align(df: pd.DataFrame, locations: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({"value": frame["value"].astype("Float64"), **columns}, index=frame.index)
 
 
-def _rank_text(rank: Any, n_ranked: int) -> str:
-    return "–" if pd.isna(rank) else f"{int(rank)} / {n_ranked}"
+def _rank_text(rank: Any, n_ranked: Any) -> str:
+    return "–" if pd.isna(rank) or pd.isna(n_ranked) else f"{int(rank)} / {int(n_ranked)}"
 
 
 def _badge(illustrative: object, text: Mapping[str, str]) -> str:

@@ -22,6 +22,7 @@ from dashboard.figures.gauge import target_gauge
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import current_lang, name, t
 from dashboard.progress import Status
+from dashboard.slides import deck, slide_layout
 from dashboard.urlstate import one
 from dashboard.views import (
     JUDGED,
@@ -44,6 +45,11 @@ ALL = "all"  # the region filter's "every target" value (and its default)
 def _reason(card: Card) -> html.Div | None:
     """Why a target got no status: the target's own explanation, or the generic one for its case."""
     v = card.verdict
+    if v.status == Status.NOT_MEASURED and v.other_scopes:
+        found = "、".join(s or t("scope.unstated") for s in v.other_scopes)
+        return html.Div([html.Strong(f"{t('board.reason')}: "),
+                         t("board.other_population").format(target=card.target_scope or "—", found=found)],
+                        className="card-reason")
     if v.status == Status.NOT_MEASURED:
         own = v.reason_zh if current_lang() == "zh" else v.reason_en
         return html.Div([html.Strong(f"{t('board.reason')}: "), own or t("board.not_measured.generic")],
@@ -65,7 +71,8 @@ def _card(card: Card) -> html.Article:
                   config={"displayModeBar": False, "staticPlot": True}, className="gauge")
         if has_value else None
     )
-    latest = (f"{t('board.as_of')} {card.latest_when}" if has_value else t("board.no_value"))
+    latest = (f"{t('board.as_of')} {card.latest_when}" if has_value
+              else None if card.context else t("board.no_value"))  # the context row shows what was published
     facts = [html.Dt(t("board.target")),
              html.Dd(card.target + (f" · {t('board.cumulative')}" if card.is_cumulative else ""))]
     if card.target_scope:
@@ -88,7 +95,7 @@ def _card(card: Card) -> html.Article:
         html.Div([status_badge(p.status, has_value=has_value),
                   illustrative_badge() if card.illustrative else None], className="badges"),
         gauge,
-        html.Div(latest, className="latest"),
+        html.Div(latest, className="latest") if latest else None,
         _reason(card),
         html.Dl(facts, className="card-facts"),
         html.Footer(card.target_source, className="card-footer"),
@@ -104,7 +111,8 @@ def _region_options(wh_regions: pd.DataFrame, codes: list[str]) -> list[dict[str
 
 
 def layout(horizon: str | list[str] | None = None, region: str | list[str] | None = None,
-           **_: str) -> html.Div:
+           present: str | list[str] | None = None, slide: str | list[str] | None = None,
+           **query: str) -> html.Div:
     """Every control is always laid out (callbacks need their ids), with a notice when there is no data."""
     notice = None
     wh = data.warehouse()
@@ -119,6 +127,8 @@ def layout(horizon: str | list[str] | None = None, region: str | list[str] | Non
     horizon = one(horizon)
     chosen = int(horizon) if horizon and horizon.isdigit() and int(horizon) in years else (
         DEFAULT_HORIZON if DEFAULT_HORIZON in years else (years[-1] if years else None))
+    if one(present) == "1" and chosen is not None and notice is None:
+        return _slides(chosen, region, one(slide), query.get("lang"))
     selector = dcc.RadioItems(id=ids.BOARD_HORIZON, options=[{"label": str(y), "value": y} for y in years],
                               value=chosen, inline=True, className="segmented")
     region_picker = dcc.Dropdown(id=ids.BOARD_REGION, value=region, clearable=False, className="region-dropdown",
@@ -133,6 +143,16 @@ def layout(horizon: str | list[str] | None = None, region: str | list[str] | Non
 
 def _filter(region: str | None) -> str | None:
     return None if region in (None, ALL) else region
+
+
+def _slides(horizon: int, region: str, slide: str | None, lang: str | list[str] | None) -> html.Div:
+    """Presenter mode: the deck of this horizon's (and region's) targets, opened at ``slide``."""
+    d = deck(board_cards(data.warehouse(), horizon, _filter(region)), slide)
+    if d is None:
+        return html.Div(t("board.no_targets"), className="notice", role="status")
+    params = {"horizon": horizon} | ({"region": region} if region != ALL else {}) | (
+        {"lang": one(lang)} if one(lang) else {})
+    return slide_layout(d, params)
 
 
 @callback(Output(ids.BOARD_HORIZON, "options"), Output(ids.BOARD_HORIZON, "value"),

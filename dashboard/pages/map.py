@@ -76,6 +76,10 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
         notice,
         html.Div([
             html.Button(t("map.play"), id=ids.MAP_PLAY, className="play-button", n_clicks=0),
+            html.Button("‹", id=ids.MAP_PREV_YEAR, className="step-button", n_clicks=0, title=t("map.prev_year"),
+                        **{"aria-label": t("map.prev_year")}),
+            html.Button("›", id=ids.MAP_NEXT_YEAR, className="step-button", n_clicks=0, title=t("map.next_year"),
+                        **{"aria-label": t("map.next_year")}),
             html.Div(dcc.Slider(id=ids.MAP_YEAR, **_year_slider(years, start), included=False,
                                 allow_direct_input=False), className="slider"),
             dcc.Interval(id=ids.MAP_TIMER, interval=1200, disabled=True),
@@ -178,6 +182,19 @@ def advance(_: int, year: int, marks: dict[str, str]) -> int:
     years = sorted(int(y) for y in marks)
     later = [y for y in years if y > year]
     return later[0] if later else years[0]
+
+
+@callback(Output(ids.MAP_YEAR, "value", allow_duplicate=True), Input(ids.MAP_PREV_YEAR, "n_clicks"),
+          Input(ids.MAP_NEXT_YEAR, "n_clicks"), State(ids.MAP_YEAR, "value"), State(ids.MAP_YEAR, "marks"),
+          prevent_initial_call=True)
+def step_button(_: int, __: int, year: int, marks: dict[str, str]) -> int:
+    """‹ and › (and ←/→ in presenter mode): the previous or next year that has figures, stopping at the ends."""
+    years = sorted(int(y) for y in marks)
+    if dash.ctx.triggered_id == ids.MAP_NEXT_YEAR:
+        later = [y for y in years if y > year]
+        return later[0] if later else no_update
+    earlier = [y for y in years if y < year]
+    return earlier[-1] if earlier else no_update
 
 
 @callback(Output(ids.URL, "href"), Input(ids.MAP_GRAPH, "clickData"), State(ids.MAP_INDICATOR, "value"),

@@ -195,6 +195,14 @@ class Warehouse:
             ORDER BY o.year, coalesce(o.as_of, make_date(o.year, 12, 31)), o.status, o.source_id
         """, {"indicator": indicator_id, "region": region_code, "breakdown": breakdown}), "as_of")
 
+    def measure_is_published(self, indicator_id: str, breakdown: str = "", scope: str | None = None) -> bool:
+        """Whether any region has a non-forecast observation of this measure (of ``scope``, when given)."""
+        return bool(self.query("""
+            SELECT count(*) > 0 AS any FROM observations
+            WHERE indicator_id = $indicator AND breakdown = $breakdown AND status <> 'projected'
+              AND ($scope IS NULL OR scope = $scope)
+        """, {"indicator": indicator_id, "breakdown": breakdown, "scope": scope}).loc[0, "any"])
+
     def value_range(self, indicator_id: str, *, provinces_only: bool = True) -> tuple[float, float] | None:
         """Smallest and largest value of a plain series over all years: one colour scale for every year."""
         row = self.query("""
@@ -276,3 +284,74 @@ class Warehouse:
         """, {}).to_pylist()
         return SliceFacts(summary["n"], summary["year_min"], summary["year_max"], indicators, sources,
                           build[0] if build else {}, summary["statuses"])
+
+    # -- sources & methodology, data quality -------------------------------------------------------
+    def catalogue(self) -> pd.DataFrame:
+        """Indicators in the order ``config/indicators.yaml`` lists them (the order the build inserted them)."""
+        return self.query("SELECT * FROM indicators ORDER BY rowid")
+
+    def indicator_sources(self) -> pd.DataFrame:
+        """Per indicator, every source that defines it (``defines``, in catalogue order) or that its observations
+        cite (``n_values`` of them, oldest source first), with the source's citation fields."""
+        return self.query("""
+            WITH defining AS (
+                SELECT indicator_id, unnest(source_ids) AS source_id, generate_subscripts(source_ids, 1) AS pos
+                FROM indicators
+            ), citing AS (
+                SELECT indicator_id, source_id, count(*) AS n_values FROM observations GROUP BY ALL
+            )
+            SELECT indicator_id, source_id, d.pos IS NOT NULL AS defines, coalesce(c.n_values, 0) AS n_values,
+                   s.title, s.publisher, s.published, s.locator, s.url, s.kind
+            FROM defining d FULL JOIN citing c USING (indicator_id, source_id) JOIN sources s USING (source_id)
+            ORDER BY indicator_id, d.pos NULLS LAST, s.published NULLS LAST, source_id
+        """)
+
+    def plans(self) -> pd.DataFrame:
+        """Plans with their document's citation and how many targets each sets."""
+        return self.query("""
+            SELECT p.*, s.title AS source_title, s.locator AS source_locator, s.url AS source_url,
+                   (SELECT count(*) FROM targets t WHERE t.plan_id = p.plan_id) AS n_targets
+            FROM plans p JOIN sources s USING (source_id)
+            ORDER BY p.start_year, p.end_year, p.plan_id
+        """)
+
+    def coverage(self, indicator_id: str) -> pd.DataFrame:
+        """What one indicator's plain series (breakdown ``''``) holds per region and year: the status that
+        describes the cell (reported, else estimated, else projected, else illustrative: a real value wins),
+        every status present and how many rows. Region-years with no row are absent."""
+        return self.query("""
+            SELECT region_code, year,
+                   arg_min(status, CASE status WHEN 'reported' THEN 0 WHEN 'estimated' THEN 1
+                                               WHEN 'projected' THEN 2 ELSE 3 END) AS status,
+                   list(DISTINCT status ORDER BY status) AS statuses, count(*) AS n_rows
+            FROM observations
+            WHERE indicator_id = $indicator AND breakdown = ''
+            GROUP BY region_code, year
+            ORDER BY region_code, year
+        """, {"indicator": indicator_id})
+
+    def status_counts(self) -> dict[str, int]:
+        """How many observations the warehouse holds with each status (statuses it holds none of are absent)."""
+        df = self.query("SELECT status, count(*) AS n FROM observations GROUP BY status ORDER BY status")
+        return {str(s): int(n) for s, n in zip(df["status"], df["n"], strict=True)}
+
+    def ingest_runs(self) -> pd.DataFrame:
+        """Every ingest run, newest first; ``finished_utc`` is its finish time as UTC text."""
+        return self.query("""
+            SELECT run_id, command, file_name, file_format, encoding, layout, indicator_id, source_id, status,
+                   rows_read, rows_loaded, rows_revised, rows_rejected, rows_skipped, outcome,
+                   strftime(timezone('UTC', finished_at), '%Y-%m-%d %H:%M:%S') AS finished_utc
+            FROM ingest_runs ORDER BY run_id DESC
+        """)
+
+    def rejected_rows(self, *, limit: int | None = None) -> pd.DataFrame:
+        """Rejected rows with their run's file name, newest run first and in file order; the first ``limit``."""
+        return self.query("""
+            SELECT r.run_id, i.file_name, r.row_number, r.column_name, r.raw, r.reason
+            FROM rejected_rows r JOIN ingest_runs i USING (run_id)
+            ORDER BY r.run_id DESC, r.row_number, r.column_name NULLS FIRST
+            LIMIT $limit
+        """, {"limit": limit})
+
+    def rejected_count(self) -> int:
+        return int(self.query("SELECT count(*) AS n FROM rejected_rows").loc[0, "n"])

@@ -20,6 +20,7 @@ THREE = pd.DataFrame(
         "name_zh": ["广东省", "江苏省", "全国"],
         "name_en": ["Guangdong", "Jiangsu", "China"],
         "rank": pd.array([1, None, None], dtype="Int64"),
+        "rank_of": pd.array([1, None, None], dtype="Int64"),
         "source": ["A", "A", "A"],
         "illustrative": [True, False, False],
     }

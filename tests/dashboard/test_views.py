@@ -123,3 +123,13 @@ def test_the_targets_nothing_published_measures_are_not_measured_with_a_reason(
     assert card.progress.status == "not_measured"
     assert reason in card.verdict.reason_en and card.verdict.reason_zh
     assert card.context  # the published figure (6,000 providers; 300 standards) stays visible
+
+
+def test_a_running_total_built_on_a_generated_batch_is_itself_illustrative(wh: Warehouse) -> None:
+    ind = _indicator(wh, "pilot_projects")
+    jiangsu = views.trend_frame(wh, ind, ["320000"])
+    total_2018 = jiangsu[jiangsu["year"] == 2018].iloc[0]
+    assert total_2018["status"] == "illustrative"  # 7 reported in 2018 on top of generated 2015–2017 batches
+    assert 2018 not in set(views.trend_frame(wh, ind, ["320000"], real_only=True)["year"])  # no false total
+    national = views.trend_frame(wh, ind, ["100000"], real_only=True)
+    assert national[national["year"] == 2018]["value"].iloc[0] == 305
