@@ -10,6 +10,7 @@ from dash import ClientsideFunction, Input, Output, dcc, html
 
 from dashboard import api, data, ids
 from dashboard.i18n import DEFAULT_LANG, current_lang, end_request_language, t, use_request_language
+from dashboard.presenting import end_request_presenting, use_request_presenting
 from geo import shapes
 
 PAGES_DIR = Path(__file__).with_name("pages")
@@ -64,8 +65,10 @@ def create_app(db: Path | None = None) -> dash.Dash:
         __name__, use_pages=True, pages_folder=str(PAGES_DIR), compress=True, title=t("app.title", DEFAULT_LANG),
         update_title=None, serve_locally=True,
     )
-    app.server.before_request(lambda: use_request_language(flask.request.headers, flask.request.args))
-    app.server.teardown_request(end_request_language)
+    for begin, end in ((use_request_language, end_request_language),
+                       (use_request_presenting, end_request_presenting)):
+        app.server.before_request(lambda begin=begin: begin(flask.request.headers, flask.request.args))
+        app.server.teardown_request(end)
     app.layout = _shell
     api.register(app.server)
     app.server.add_url_rule("/geo/<name>", "geometry", _geometry)

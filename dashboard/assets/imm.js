@@ -22,6 +22,7 @@ function immLang() {
     if (url.indexOf("_dash-") !== -1) {
       const headers = new Headers((init && init.headers) || (input && input.headers) || {});
       headers.set(IMM_LANG_HEADER, immLang());
+      headers.set("X-IMM-Present", immPresenting() ? "1" : "0");
       init = Object.assign({}, init, { headers: headers });
     }
     return original.call(this, input, init);
@@ -61,6 +62,7 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
+if (document.body) immPresentClass();
 document.addEventListener("DOMContentLoaded", immPresentClass);
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {

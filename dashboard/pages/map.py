@@ -25,6 +25,7 @@ from dashboard.components import (
 from dashboard.figures.province_map import graph_config, map_updates, province_map
 from dashboard.figures.ranking import ranking_bars
 from dashboard.i18n import display_unit, name, t
+from dashboard.presenting import for_screen
 from dashboard.urlstate import one
 from dashboard.views import map_frame, meeting_target, national_target, pick_indicator
 from geo import shapes
@@ -111,8 +112,8 @@ def _view(indicator_id: str, year: int, mark: list[str],
 
 
 def _extras(ind: pd.Series, frame: pd.DataFrame, year: int, unjudged: bool) -> tuple[object, object, str]:
-    ranking = ranking_bars(frame, unit=display_unit(ind), direction=ind["direction"],
-                           illustrative_label=t("map.illustrative"))
+    ranking = for_screen(ranking_bars(frame, unit=display_unit(ind), direction=ind["direction"],
+                                      illustrative_label=t("map.illustrative")), dense=True)
     caption = source_line(frame["source_title"], illustrative=bool(frame["illustrative"].any()))
     if unjudged:
         caption = html.Div([caption, no_real_data_notice("map.outline_unjudged")])
@@ -140,12 +141,12 @@ def draw_map(indicator_id: str | None, year: int, mark: list[str], real: list[st
     years = [int(y) for y in province_indicators().set_index("indicator_id").loc[indicator_id, "years"]]
     year = year if year in years else years[-1]
     ind, frame, highlight, unjudged = _view(indicator_id, year, mark, real)
-    fig = province_map(frame, shapes.provinces(), unit=display_unit(ind), direction=ind["direction"],
-                       labels=map_labels(),
-                       maritime=shapes.maritime_line(), inset=shapes.south_china_sea(), highlight=highlight,
-                       value_range=data.warehouse().value_range(indicator_id),
-                       geojson_urls=(dash.get_relative_path(f"/geo/{shapes.PROVINCES_FILE}"),
-                                     dash.get_relative_path(f"/geo/{shapes.INSET_FILE}")))
+    fig = for_screen(province_map(
+        frame, shapes.provinces(), unit=display_unit(ind), direction=ind["direction"], labels=map_labels(),
+        maritime=shapes.maritime_line(), inset=shapes.south_china_sea(), highlight=highlight,
+        value_range=data.warehouse().value_range(indicator_id),
+        geojson_urls=(dash.get_relative_path(f"/geo/{shapes.PROVINCES_FILE}"),
+                      dash.get_relative_path(f"/geo/{shapes.INSET_FILE}"))))
     slider = _year_slider(years, year)
     return (fig, slider["min"], slider["max"], slider["marks"], year, *_extras(ind, frame, year, unjudged),
             _state(indicator_id, year, mark, real))

@@ -20,6 +20,7 @@ from dashboard.components import (
 )
 from dashboard.figures.trend import trend_chart
 from dashboard.i18n import display_unit, name, t
+from dashboard.presenting import for_screen
 from dashboard.urlstate import one
 from dashboard.views import pick_indicator, trend_frame, trend_overlays
 from pipelines.errors import WarehouseError
@@ -82,7 +83,8 @@ def draw_trends(indicator_id: str | None, region_codes: list[str] | None, real: 
     wh = data.warehouse()
     ind = wh.indicators().set_index("indicator_id", drop=False).loc[indicator_id]
     frame = trend_frame(wh, ind, codes, real_only=bool(real))
-    fig = trend_chart(frame, trend_overlays(wh, ind, codes), unit=display_unit(ind), labels=trend_labels())
+    fig = for_screen(trend_chart(frame, trend_overlays(wh, ind, codes), unit=display_unit(ind),
+                                 labels=trend_labels()))
     caption = source_line(frame["source_title"], illustrative=bool((frame["status"] == "illustrative").any()))
     if frame.empty:
         caption = html.Div(t("trends.no_data"), className="source-line")

@@ -64,6 +64,15 @@ def browser() -> Iterator[webdriver.Chrome]:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         pytest.fail(f"browser tests need {', '.join(missing)} (apt-get install chromium chromium-driver)")
+    driver = start_chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def start_chromium() -> webdriver.Chrome:
+    """A headless Chromium on the system binary and driver (a second visitor, too: see test_presenter)."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in CHROMIUM_ARGS:
@@ -71,11 +80,29 @@ def browser() -> Iterator[webdriver.Chrome]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SE_OFFLINE", "true")  # otherwise Selenium Manager looks for drivers online first
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+        return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture
+def second_browser() -> Iterator[webdriver.Chrome]:
+    """Another visitor, in a browser of their own."""
+    driver = start_chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def viewport(browser: webdriver.Chrome) -> Iterator[Callable[[int, int], None]]:
+    """Call with (width, height) to give the page exactly that viewport; restored afterwards."""
+
+    def set_size(width: int, height: int) -> None:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+    yield set_size
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 @pytest.fixture
