@@ -27,14 +27,31 @@ def status_badge(status: str, *, has_value: bool = False) -> html.Span:
                      style={"backgroundColor": STATUS_COLORS[status]}, **{"data-status": status})
 
 
-def source_line(titles: Iterable[str], *, illustrative: bool) -> html.Div:
-    """Every chart says where its numbers come from, and flags generated values."""
+def source_line(titles: Iterable[str], *, illustrative: bool, as_of: str | None = None) -> html.Div:
+    """Every chart says where its numbers come from and how recent they are, and flags generated values."""
     unique = list(dict.fromkeys(x for x in titles if x))
     label = t("sources") if len(unique) > 1 else t("source")
     parts: list[object] = [html.Span(f"{label}: ", className="source-label"), "；".join(unique) or "—"]
+    if as_of:
+        parts += [" · ", html.Span(t("chart.data_as_of").format(date=as_of), className="source-date")]
     if illustrative:
         parts = [illustrative_badge(), " ", *parts]
     return html.Div(parts, className="source-line")
+
+
+def chart_tools(graph_id: str, *, table: bool = True) -> html.Div:
+    """Under every chart: PNG and SVG at presentation size (1920×1080, with title, sources, badge and date
+    drawn in; ``assets/imm.js``), and the chart's data as a table, built in the browser when opened."""
+    return html.Div([
+        html.Button(t("chart.png"), className="image-download", title=t("chart.download.help"),
+                    **{"data-graph": graph_id, "data-format": "png"}),
+        html.Button(t("chart.svg"), className="image-download", title=t("chart.download.help"),
+                    **{"data-graph": graph_id, "data-format": "svg"}),
+        html.Details([html.Summary(t("chart.table")), html.Div(className="chart-table")],
+                     className="chart-table-details",
+                     **{"data-graph": graph_id, "data-series": t("chart.table.series"), "data-x": t("chart.table.x"),
+                        "data-value": t("chart.table.value")}) if table else None,
+    ], className="chart-tools")
 
 
 def warehouse_missing(detail: str) -> html.Div:

@@ -32,6 +32,7 @@ TRENDS_INDICATOR = "trends-indicator"
 TRENDS_REGIONS = "trends-regions"
 TRENDS_GRAPH = "trends-graph"
 TRENDS_CAPTION = "trends-caption"
+TRENDS_TITLE = "trends-title"
 TRENDS_REPORTED = "trends-reported-only"
 
 # data

@@ -24,6 +24,11 @@ def slide_key(card: Card) -> str:
     return f"{card.indicator_id}.{card.region_code}.{card.plan_id}"
 
 
+def gauge_id(card: Card) -> str:
+    """A component id for the card's gauge (Dash ids may not contain dots)."""
+    return "gauge-" + slide_key(card).replace(".", "-")
+
+
 @dataclass(frozen=True)
 class Deck:
     cards: list[Card]

@@ -109,6 +109,8 @@ def _unmatched(target: Mapping[str, Any], observations: pd.DataFrame, measured_a
     if reason_en or reason_zh:
         return _verdict(Status.NOT_MEASURED, empty, reason_en=reason_en, reason_zh=reason_zh)
     real = observations[observations["status"].isin(REAL_STATUSES)]
+    if not observations.empty and real.empty:  # generated values only, whatever population they claim
+        return _verdict(Status.NO_REAL_DATA, empty)
     if _text(target.get("measure_scope")) and not real.empty:
         others = tuple(sorted({s if isinstance(s, str) else UNSTATED_SCOPE for s in real["scope"]}))
         return _verdict(Status.NOT_MEASURED, empty, other_scopes=others)

@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.figures.theme import unit_suffix
 from dashboard.figures.trend import TargetOverlay, when_label
 from dashboard.i18n import current_lang, display_unit, name
-from dashboard.progress import COMPARE, Point, Progress, Status
+from dashboard.progress import COMPARE, Point, Progress, Status, fractional_year
 from dashboard.verdicts import Verdict, assess
 from pipelines.catalogue import NATIONAL, REAL_STATUSES
 from pipelines.warehouse import Warehouse
@@ -42,6 +42,16 @@ def format_value(value: float, unit: str) -> str:
     """52.1%, 421, 7,500,000 persons: counts need no unit word, percentages no space."""
     text = f"{value:,.1f}" if abs(value) < 1000 and value != int(value) else f"{value:,.0f}"
     return text + unit_suffix(unit)
+
+
+def latest_label(frame: pd.DataFrame) -> str | None:
+    """The date of the newest figure in a chart's frame (year, as_of), in the visitor's language."""
+    real = frame.dropna(subset=["value"]) if "value" in frame else frame
+    if real.empty:
+        return None
+    when = [fractional_year(int(y), a) for y, a in zip(real["year"], real["as_of"], strict=True)]
+    newest = real.iloc[max(range(len(when)), key=when.__getitem__)]
+    return when_label(newest["year"], newest["as_of"])
 
 
 def point_year(point: Point) -> int:

@@ -99,3 +99,138 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+// Chart images: the figure as drawn, at presentation size, with its title, sources, badge and date written
+// into the picture (a slide pasted elsewhere must still say what it shows and where it comes from).
+const IMM_IMAGE = { width: 1920, height: 1080 };
+
+function immChartText(block, selectors) {
+  const el = block && block.querySelector(selectors);
+  return el ? el.innerText.replace(/\s+/g, " ").trim() : "";
+}
+
+function immWrap(text, width) {
+  // width in Latin characters; a CJK character counts twice. Break after punctuation once past the width,
+  // anywhere once well past it.
+  const lines = [];
+  let line = "";
+  let used = 0;
+  for (const char of text) {
+    line += char;
+    used += /[\u3000-\u9fff\uff00-\uffef]/.test(char) ? 2 : 1;
+    if ((used >= width && /[\s；;，,·、）)]/.test(char)) || used >= width * 1.2) {
+      lines.push(line.trim());
+      line = "";
+      used = 0;
+    }
+  }
+  if (line.trim()) lines.push(line.trim());
+  return lines.join("<br>");
+}
+
+function immGraph(id) {
+  const holder = document.getElementById(id);
+  return holder && (holder.classList.contains("js-plotly-plot") ? holder : holder.querySelector(".js-plotly-plot"));
+}
+
+function immExportFigure(graph, block) {
+  const title = immChartText(block, ".chart-title, .card-title, .slide-title") || document.title;
+  let source = immChartText(block, ".source-line, .card-footer, .slide-source")
+    || immChartText(document, ".source-line");
+  const badge = (block.querySelector && block.querySelector(".badge-illustrative"))
+    || (!block.querySelector(".source-line") && document.querySelector(".source-line .badge-illustrative"));
+  if (badge) {  // the badge leads, in bold, so a copied picture cannot lose it
+    source = "<b>⚠ " + badge.innerText.trim() + "</b>  " + source.replace(badge.innerText.trim(), "").trim();
+  }
+  const layout = JSON.parse(JSON.stringify(graph.layout));
+  const note = immWrap(source, 150);
+  const lines = note.split("<br>").length;
+  const margin = layout.margin || {};
+  const legend = layout.showlegend !== false && (graph.data || []).some((t) => t.showlegend !== false && t.name);
+  // the legend moves to the right, so the lines under the plot are the source alone
+  if (legend) layout.legend = { orientation: "v", x: 1.01, xanchor: "left", y: 1, yanchor: "top", font: { size: 15 } };
+  layout.margin = Object.assign({}, margin, { t: 110, b: 90 + 26 * lines, l: Math.max(60, margin.l || 0),
+                                              r: legend ? 380 : Math.max(60, margin.r || 0) });
+  layout.title = { text: title, x: 0.02, xanchor: "left", y: 0.97, yanchor: "top", font: { size: 34, color: "#1d2430" } };
+  layout.paper_bgcolor = "#ffffff";
+  layout.width = IMM_IMAGE.width;
+  layout.height = IMM_IMAGE.height;
+  layout.annotations = (layout.annotations || []).concat([{
+    text: note, xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "top",
+    yshift: -50, showarrow: false, align: "left", font: { size: 17, color: "#3d434c" },
+  }]);
+  return { data: graph.data, layout: layout, config: { topojsonURL: (graph._context || {}).topojsonURL } };
+}
+
+function immSlug(text) {
+  return (text || "chart").replace(/[\\/:*?"<>|\s·]+/g, "_").replace(/_+/g, "_").slice(0, 80);
+}
+
+document.addEventListener("click", function (event) {
+  const button = event.target.closest && event.target.closest(".image-download");
+  if (!button) return;
+  const graph = immGraph(button.dataset.graph);
+  if (!graph || !window.Plotly) return;
+  const block = button.closest(".chart-block") || document;
+  const figure = immExportFigure(graph, block);
+  window.Plotly.downloadImage(figure, {
+    format: button.dataset.format, width: IMM_IMAGE.width, height: IMM_IMAGE.height,
+    filename: immSlug(figure.layout.title.text),
+  });
+});
+
+// "Show as table": the chart's own data, laid out as rows when the reader opens it (nothing extra is sent
+// with each year step).
+function immTableRows(graph) {
+  const rows = [];
+  const seen = new Set();  // the map's inset repeats the main map's values
+  const add = (row, key = row.join("\u0001")) => {
+    if (!seen.has(key)) { seen.add(key); rows.push(row); }
+  };
+  // _fullData: plotly's decoded arrays (figures arrive with numbers packed as typed-array blobs)
+  (graph._fullData || graph.data || []).forEach((trace) => {
+    if (trace.visible === false || trace.hoverinfo === "skip") return;
+    const name = trace.name || "";
+    if (trace.locations && trace.z) {
+      if (!trace.coloraxis) return;  // only the value layer: no-data and outline layers carry markers, not data
+      Array.from(trace.locations).forEach((code, i) => {
+        if (trace.z[i] === null || trace.z[i] === undefined || Number.isNaN(trace.z[i])) return;
+        const label = trace.customdata && trace.customdata[i] ? trace.customdata[i].slice(0, 2).join(" · ") : code;
+        add([name, label, trace.z[i]], label);
+      });
+    } else if (trace.x && trace.y) {
+      const horizontal = trace.orientation === "h";
+      const ys = Array.from(trace.y);
+      Array.from(trace.x).forEach((x, i) => {
+        const value = horizontal ? x : trace.y[i];
+        const when = trace.customdata && trace.customdata[i] && String(trace.customdata[i][0]).split(" · ")[0];
+        const key = horizontal ? trace.y[i] : (when || x);
+        if (value === null || value === undefined || Number.isNaN(value)) return;
+        add([name, typeof key === "number" ? Math.round(key * 100) / 100 : key, value]);
+      });
+    }
+  });
+  return rows;
+}
+
+document.addEventListener("toggle", function (event) {
+  const details = event.target;
+  if (!details.classList || !details.classList.contains("chart-table-details") || !details.open) return;
+  const graph = immGraph(details.dataset.graph);
+  const holder = details.querySelector(".chart-table");
+  if (!graph || !holder) return;
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  [details.dataset.series, details.dataset.x, details.dataset.value].forEach((text) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = text;
+    head.appendChild(th);
+  });
+  const body = table.createTBody();
+  immTableRows(graph).forEach((row) => {
+    const tr = body.insertRow();
+    row.forEach((cell) => { tr.insertCell().textContent = cell; });
+  });
+  holder.replaceChildren(table);
+}, true);

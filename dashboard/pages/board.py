@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import (
+    chart_tools,
     illustrative_badge,
     labelled,
     no_real_data_notice,
@@ -22,7 +23,7 @@ from dashboard.figures.gauge import target_gauge
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import current_lang, name, t
 from dashboard.progress import Status
-from dashboard.slides import deck, slide_layout
+from dashboard.slides import deck, gauge_id, slide_layout
 from dashboard.urlstate import one
 from dashboard.views import (
     JUDGED,
@@ -66,8 +67,8 @@ def _card(card: Card) -> html.Article:
     region = "" if card.region_code == "100000" else f"{card.region_name} · "
     has_value = card.latest_value is not None
     gauge = (
-        dcc.Graph(figure=target_gauge(card.latest_value, card.target_value, unit=card.unit,
-                                      value_kind=card.value_kind, color=STATUS_COLORS[p.status]),
+        dcc.Graph(id=gauge_id(card), figure=target_gauge(card.latest_value, card.target_value, unit=card.unit,
+                                                          value_kind=card.value_kind, color=STATUS_COLORS[p.status]),
                   config={"displayModeBar": False, "staticPlot": True}, className="gauge")
         if has_value else None
     )
@@ -99,7 +100,8 @@ def _card(card: Card) -> html.Article:
         _reason(card),
         html.Dl(facts, className="card-facts"),
         html.Footer(card.target_source, className="card-footer"),
-    ], className="target-card" + ("" if has_value else " target-card-empty"),
+        chart_tools(gauge_id(card), table=False) if has_value else None,
+    ], className="target-card chart-block" + ("" if has_value else " target-card-empty"),
         **{"data-indicator": card.indicator_id, "data-region": card.region_code, "data-status": p.status})
 
 

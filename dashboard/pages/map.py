@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import (
+    chart_tools,
     indicator_picker,
     no_real_data_notice,
     page_header,
@@ -24,10 +25,10 @@ from dashboard.components import (
 )
 from dashboard.figures.province_map import graph_config, map_updates, province_map
 from dashboard.figures.ranking import ranking_bars
-from dashboard.i18n import display_unit, name, t
+from dashboard.i18n import date_label, display_unit, name, t
 from dashboard.presenting import for_screen
 from dashboard.urlstate import one
-from dashboard.views import map_frame, meeting_target, national_target, pick_indicator
+from dashboard.views import latest_label, map_frame, meeting_target, national_target, pick_indicator
 from geo import shapes
 from pipelines.errors import WarehouseError
 
@@ -90,10 +91,12 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
                       html.Div(id=ids.MAP_CAPTION),  # sources and the illustrative badge, above the fold
                       dcc.Loading(dcc.Graph(id=ids.MAP_GRAPH, config=graph_config(), className="map-graph"),
                                   delay_show=300),
-                      html.P(t("map.click_hint"), className="hint")], className="map-column"),
+                      html.P(t("map.click_hint"), className="hint"),
+                      chart_tools(ids.MAP_GRAPH)], className="map-column chart-block"),
             html.Div([html.H2(t("map.ranking"), className="chart-title"),
-                      dcc.Graph(id=ids.MAP_RANKING, config={"displayModeBar": False}, className="ranking-graph")],
-                     className="ranking-column"),
+                      dcc.Graph(id=ids.MAP_RANKING, config={"displayModeBar": False}, className="ranking-graph"),
+                      chart_tools(ids.MAP_RANKING)],
+                     className="ranking-column chart-block"),
         ], className="map-layout"),
     ])
 
@@ -114,7 +117,8 @@ def _view(indicator_id: str, year: int, mark: list[str],
 def _extras(ind: pd.Series, frame: pd.DataFrame, year: int, unjudged: bool) -> tuple[object, object, str]:
     ranking = for_screen(ranking_bars(frame, unit=display_unit(ind), direction=ind["direction"],
                                       illustrative_label=t("map.illustrative")), dense=True)
-    caption = source_line(frame["source_title"], illustrative=bool(frame["illustrative"].any()))
+    caption = source_line(frame["source_title"], illustrative=bool(frame["illustrative"].any()),
+                          as_of=latest_label(frame) or date_label(year))
     if unjudged:
         caption = html.Div([caption, no_real_data_notice("map.outline_unjudged")])
     elif frame.empty:

@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import (
+    chart_tools,
     indicator_picker,
     labelled,
     page_header,
@@ -22,7 +23,7 @@ from dashboard.figures.trend import trend_chart
 from dashboard.i18n import display_unit, name, t
 from dashboard.presenting import for_screen
 from dashboard.urlstate import one
-from dashboard.views import pick_indicator, trend_frame, trend_overlays
+from dashboard.views import latest_label, pick_indicator, trend_frame, trend_overlays
 from pipelines.errors import WarehouseError
 
 dash.register_page(__name__, path="/trends", title=lambda: t("nav.trends"), name="Trends", order=2)
@@ -64,14 +65,18 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
             reported_toggle(ids.TRENDS_REPORTED, reported),
         ),
         notice,
-        dcc.Loading(dcc.Graph(id=ids.TRENDS_GRAPH, config={"displayModeBar": False}, className="trend-graph"),
-                    delay_show=300),
-        html.Div(id=ids.TRENDS_CAPTION),
+        html.Div([
+            html.H2(id=ids.TRENDS_TITLE, className="chart-title"),
+            dcc.Loading(dcc.Graph(id=ids.TRENDS_GRAPH, config={"displayModeBar": False}, className="trend-graph"),
+                        delay_show=300),
+            html.Div(id=ids.TRENDS_CAPTION),
+            chart_tools(ids.TRENDS_GRAPH),
+        ], className="chart-block"),
     ])
 
 
 @callback(Output(ids.TRENDS_GRAPH, "figure"), Output(ids.TRENDS_CAPTION, "children"),
-          Output(ids.STATE, "data", allow_duplicate=True),
+          Output(ids.TRENDS_TITLE, "children"), Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.TRENDS_INDICATOR, "value"), Input(ids.TRENDS_REGIONS, "value"),
           Input(ids.TRENDS_REPORTED, "value"), prevent_initial_call="initial_duplicate")
 def draw_trends(indicator_id: str | None, region_codes: list[str] | None, real: list[str] | None) -> tuple:
@@ -85,7 +90,11 @@ def draw_trends(indicator_id: str | None, region_codes: list[str] | None, real: 
     frame = trend_frame(wh, ind, codes, real_only=bool(real))
     fig = for_screen(trend_chart(frame, trend_overlays(wh, ind, codes), unit=display_unit(ind),
                                  labels=trend_labels()))
-    caption = source_line(frame["source_title"], illustrative=bool((frame["status"] == "illustrative").any()))
+    caption = source_line(frame["source_title"], illustrative=bool((frame["status"] == "illustrative").any()),
+                          as_of=latest_label(frame))
     if frame.empty:
         caption = html.Div(t("trends.no_data"), className="source-line")
-    return fig, caption, state
+    regions = wh.regions().set_index("region_code")
+    title = t("trends.title").format(indicator=name(ind), regions=t("list.separator").join(
+        name(regions.loc[c], short=True) for c in codes if c in regions.index))
+    return fig, caption, title, state

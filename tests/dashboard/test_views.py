@@ -67,9 +67,15 @@ def test_province_targets_with_only_illustrative_values_are_flagged_and_not_judg
 
 
 def test_a_real_provincial_value_replaces_the_generated_one_on_its_target_card(wh: Warehouse) -> None:
-    card = _card(wh, 2023, "design_tool_penetration", "210000")  # Liaoning: 77.2 % in 2022, reported
-    assert not card.illustrative and card.latest_value == 77.2
+    card = _card(wh, 2027, "design_tool_penetration", "500000")  # Chongqing: 77.8 % in 2021, reported
+    assert not card.illustrative and card.latest_value == 77.8
     assert card.progress.status == "no_data"  # one real figure: too few values to assess
+
+
+def test_a_provincial_target_whose_population_the_province_does_not_publish_is_not_measured(wh: Warehouse) -> None:
+    card = _card(wh, 2023, "design_tool_penetration", "210000")  # Liaoning counts 规上; 77.2 counts 全省工业企业
+    assert card.progress.status == "not_measured"
+    assert card.verdict.other_scopes == ("全省工业企业",) and card.latest_value is None
 
 
 def test_map_frame_ranks_provinces_and_excludes_the_national_row(wh: Warehouse) -> None:
