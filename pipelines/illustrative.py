@@ -10,12 +10,18 @@ Rate panels: one column per year of 2015-2024 that has a real national value in 
 (the year-end figure, else the latest as-of figure within that year); no national value is interpolated or
 extrapolated, so years without one have no column. Each province = national value + an offset + small noise.
 The offset is drawn from the province's tier (coastal leaders high, west low) unless the province has real
-values in province_figures.csv (reported or estimated) in years with a national value: then its offset in
-each year is its real deviation from the national value, interpolated linearly between the years of its real
-values and held flat beyond them, so its generated cells sit where its real ones lead. A province-year with a
-real value is left empty ("—") so the real row supplies it, and each year the generated cells are shifted
-together so that the mean over all 31 provinces, real values included, equals the national value before
-rounding. The national anchors mix statistical scopes, and so do the panels.
+values in province_figures.csv (reported or estimated): then its offset follows its real deviations
+(``real_offsets``), so its generated cells sit where its real ones lead. A real value of a year with a national
+value deviates from that value. One of a year without a national value (Shaanxi's CNC rate at the end of June
+2019) deviates from the straight line between the national values of the nearest years before and after it
+that have one, taken at its date (as_of, else year-end), and that deviation is placed at both those years
+(unless the province has a real value there, which wins): the straight line between its generated values in
+those years then passes through its real value at its date, before noise and re-centring. No national value
+is invented: the line is used only to place the province. Offsets are interpolated linearly between the
+years of a province's deviations and held flat beyond them. A province-year with a real value is left empty
+("—") so the real row supplies it, and each year the generated cells are shifted together so that the mean
+over all 31 provinces, real values included, equals the national value before rounding. The national anchors
+mix statistical scopes, and so do the panels.
 
 Pilot panel, 2015-2018: the published yearly totals are allocated project by project with tier weights; a
 draw breaking any published constraint (``pilot_violations``) is redrawn from the same generator. Zero cells
@@ -30,7 +36,7 @@ import io
 import logging
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -136,28 +142,64 @@ def real_values(indicator: str, root: Path = ROOT) -> dict[tuple[str, int], floa
     return real
 
 
-def real_offsets(real: dict[tuple[str, int], float], national: dict[int, float],
-                 years: list[int]) -> dict[str, list[float]]:
-    """Per province with real values: its deviation from the national value in each of ``years``.
+def real_dates(indicator: str, root: Path = ROOT) -> dict[tuple[str, int], date]:
+    """The as_of date of each real provincial value of ``indicator`` that has one (others refer to year-end)."""
+    return {(r["region"], int(r["year"])): date.fromisoformat(r["as_of"])
+            for r in _rows(root / "data" / "raw" / REAL_CSV, indicator)
+            if r["region"] != NATIONAL and r["status"] in REAL_STATUSES and r["as_of"]}
 
-    Deviations are known only in years with a national value (any year, not only panel years); between them
-    they are interpolated linearly and beyond them held at the nearest one.
+
+def time_position(year: int, as_of: date | None = None) -> float:
+    """A point on the panels' time axis, on which ``year`` stands for the end of that year (a year-end figure)."""
+    if as_of is None:
+        return float(year)
+    start = date(as_of.year, 1, 1)
+    return as_of.year - 1 + ((as_of - start).days + 1) / (date(as_of.year + 1, 1, 1) - start).days
+
+
+def real_offsets(real: dict[tuple[str, int], float], national: dict[int, float], years: list[int],
+                 dates: dict[tuple[str, int], date] | None = None) -> dict[str, list[float]]:
+    """Per province with real values: its offset from the national value in each of ``years``.
+
+    ``national`` holds every national value (any year, not only panel years), ``dates`` the as_of dates of
+    real values that are not year-end. A real value of a year with a national value deviates from it. One of a
+    year without deviates from the straight line between the national values of the nearest years before and
+    after it, at its date; that deviation is placed at both those years unless the province has a real value
+    there (several such deviations at one year: their mean). A real value beyond the national series gives
+    none. Offsets are interpolated linearly between the years of a province's deviations, held flat beyond.
     """
-    deviations: dict[str, dict[int, float]] = {}
-    for (code, year), value in real.items():
+    anchors = sorted(national)
+    own: dict[str, dict[int, float]] = {}
+    bridged: dict[str, dict[int, list[float]]] = {}
+    for (code, year), value in sorted(real.items()):
         if year in national:
-            deviations.setdefault(code, {})[year] = value - national[year]
+            own.setdefault(code, {})[year] = value - national[year]
+            continue
+        before, after = [y for y in anchors if y < year], [y for y in anchors if y > year]
+        if not before or not after:
+            continue  # nothing to compare it with short of extrapolating the national series
+        y0, y1 = before[-1], after[0]
+        t = time_position(year, (dates or {}).get((code, year)))
+        line = national[y0] + (national[y1] - national[y0]) * (t - y0) / (y1 - y0)
+        for y in (y0, y1):
+            bridged.setdefault(code, {}).setdefault(y, []).append(value - line)
+    deviations = {code: dict(devs) for code, devs in own.items()}
+    for code, by_year in bridged.items():
+        mine = deviations.setdefault(code, {})
+        for y, devs in by_year.items():
+            mine.setdefault(y, float(np.mean(devs)))  # the province's own real value of that year wins
     return {code: np.interp(years, sorted(devs), [devs[y] for y in sorted(devs)]).tolist()
-            for code, devs in deviations.items()}
+            for code, devs in sorted(deviations.items())}
 
 
 def rate_panel(provinces: list[Province], national: dict[int, float], seed: int,
                real: dict[tuple[str, int], float] | None = None,
-               all_national: dict[int, float] | None = None) -> list[list[float | None]]:
+               all_national: dict[int, float] | None = None,
+               dates: dict[tuple[str, int], date] | None = None) -> list[list[float | None]]:
     """One row per province, one one-decimal value per panel year, ``None`` where a real value exists.
 
-    ``real`` holds the real provincial values and ``all_national`` every national value (for the deviations of
-    real values outside the panel years); see the module docstring for the fit.
+    ``real`` holds the real provincial values, ``all_national`` every national value (for the deviations of
+    real values outside the panel years) and ``dates`` the as_of dates of real values; see ``real_offsets``.
     """
     real = real or {}
     years = sorted(national)
@@ -165,7 +207,7 @@ def rate_panel(provinces: list[Province], national: dict[int, float], seed: int,
     low, high = np.array([TIER_OFFSETS[TIER_OF.get(p.code, "middle")] for p in provinces]).T
     offsets = np.repeat(rng.uniform(low, high)[:, None], len(years), axis=1)
     noise = rng.normal(0.0, 0.4, size=(len(provinces), len(years)))
-    fitted = real_offsets(real, all_national or national, years)
+    fitted = real_offsets(real, all_national or national, years, dates)
     for i, p in enumerate(provinces):
         if p.code in fitted:
             offsets[i] = fitted[p.code]
@@ -309,7 +351,7 @@ def generate(out_dir: Path, root: Path = ROOT) -> list[Path]:
                                    (DESIGN_XLSX, "design_tool_penetration", write_rate_xlsx)):
         national = national_by_year(indicator, root)
         panel = rate_panel(provinces, national, SEEDS[indicator], real_values(indicator, root),
-                           national_values(indicator, root))
+                           national_values(indicator, root), real_dates(indicator, root))
         write(out_dir / name, provinces, sorted(national), panel)
     write_pilot_csv(out_dir / PILOT_CSV, pilot_panel([p.code for p in provinces], SEEDS["pilot_projects"]))
     return [out_dir / name for name in (CNC_CSV, DESIGN_XLSX, PILOT_CSV)]

@@ -3,7 +3,7 @@ inventing a national value or contradicting a real provincial one."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -201,7 +201,8 @@ def test_provinces_with_real_values_keep_their_real_deviation_in_generated_years
     codes = {v: k for k, v in short_names().items()}
     years = PANEL_YEARS[indicator]
     real = {(codes[name], year): value for (name, year), value in real_cells(indicator).items()}
-    offsets = illustrative.real_offsets(real, illustrative.national_values(indicator), years)
+    offsets = illustrative.real_offsets(real, illustrative.national_values(indicator), years,
+                                        illustrative.real_dates(indicator))
     assert offsets  # at least one province is re-fitted
     for code, deviation in offsets.items():
         for year, expected in zip(years, deviation, strict=True):
@@ -210,11 +211,55 @@ def test_provinces_with_real_values_keep_their_real_deviation_in_generated_years
                 assert abs(cell - national_value(indicator, year) - expected) <= 2, (code, year)
 
 
-def test_a_real_value_of_a_year_without_a_national_value_gives_no_deviation() -> None:
+def test_real_deviations_are_interpolated_between_the_real_years() -> None:
     national = {2020: 50.0, 2022: 60.0}
-    assert illustrative.real_offsets({("610000", 2019): 47.7}, national, [2020, 2022]) == {}
     fitted = illustrative.real_offsets({("520000", 2020): 40.0, ("520000", 2022): 58.0}, national, [2020, 2021, 2022])
-    assert fitted == {"520000": [-10.0, -6.0, -2.0]}  # interpolated between the real years
+    assert fitted == {"520000": [-10.0, -6.0, -2.0]}
+
+
+def line_at(when: float, year0: int, value0: float, year1: int, value1: float) -> float:
+    return value0 + (value1 - value0) * (when - year0) / (year1 - year0)
+
+
+def test_a_real_value_of_a_year_without_a_national_value_lies_on_its_provinces_line_at_its_date() -> None:
+    national = {2015: 45.4, 2020: 52.1}
+    mid_2019 = date(2019, 6, 30)
+    fitted = illustrative.real_offsets({("610000", 2019): 47.7}, national, [2015, 2020], {("610000", 2019): mid_2019})
+    low, high = (national[y] + d for y, d in zip(national, fitted["610000"], strict=True))
+    when = illustrative.time_position(2019, mid_2019)
+    assert 2018 < when < 2019  # the end of June 2019, on an axis where 2015 is the end of 2015
+    assert line_at(when, 2015, low, 2020, high) == pytest.approx(47.7)
+    assert illustrative.real_offsets({("610000", 2026): 70.0}, national, [2015, 2020]) == {}  # beyond the series
+
+
+def test_a_provinces_own_value_of_a_neighbouring_year_wins_over_a_bridged_deviation() -> None:
+    national = {2015: 45.4, 2020: 52.1}
+    real = {("610000", 2019): 47.7, ("610000", 2020): 60.0}
+    fitted = illustrative.real_offsets(real, national, [2015, 2020], {("610000", 2019): date(2019, 6, 30)})
+    assert fitted["610000"][1] == pytest.approx(60.0 - 52.1)
+
+
+def test_shipped_cnc_panel_is_fitted_around_shaanxis_mid_2019_value() -> None:
+    """Shaanxi's only real CNC value (47.7, end of June 2019) falls in a year without a panel column: the
+    straight line between its generated 2015 and 2020 values passes near it (noise and re-centring only)."""
+    panel = RATE_PANELS["cnc_rate"]()
+    when = illustrative.time_position(2019, date(2019, 6, 30))
+    assert 2019 not in panel.columns
+    assert abs(line_at(when, 2015, panel.loc["陕西", 2015], 2020, panel.loc["陕西", 2020]) - 47.7) <= 1.5
+
+
+@pytest.mark.parametrize("indicator", list(RATE_PANELS))
+def test_every_real_value_between_panel_columns_lies_near_its_provinces_generated_line(indicator: str) -> None:
+    panel = RATE_PANELS[indicator]()
+    codes = {v: k for k, v in short_names().items()}
+    dates = illustrative.real_dates(indicator)
+    columns = list(panel.columns)
+    for (name, year), value in real_cells(indicator).items():
+        if year in columns or not columns[0] < year < columns[-1]:
+            continue
+        y0, y1 = max(y for y in columns if y < year), min(y for y in columns if y > year)
+        when = illustrative.time_position(year, dates.get((codes[name], year)))
+        assert abs(line_at(when, y0, panel.loc[name, y0], y1, panel.loc[name, y1]) - value) <= 1.5, (name, year)
 
 
 def test_rate_panel_leaves_real_cells_empty_and_recentres_the_others_on_a_small_case() -> None:

@@ -75,6 +75,9 @@ def test_province_mean_including_real_values_equals_the_national_value(shipped_w
     ("design_tool_penetration", "210000", 2022, 77.2, "reported", "liaoning_2023_work_conference"),
     ("ii_development_level", "320000", 2023, 67.9, "reported", "jiangsu_2024_02_04"),
     ("excellent_smart_factories", "370000", 2025, 27.0, "estimated", "shandong_scio_2025_11_07"),
+    ("management_digital_penetration", "500000", 2021, 67.6, "reported", "chongqing_datamap_2021_08_23"),
+    ("industrial_internet_penetration", "100000", 2020, 14.67, "reported", "cics_platform_datamap_2021"),
+    ("industrial_internet_penetration", "100000", 2021, 17.5, "reported", "cics_platform_datamap_2021"),
 ])
 def test_real_provincial_figures_are_loaded_with_their_publisher(shipped_warehouse: Path, indicator: str,
                                                                 region: str, year: int, value: float,
@@ -91,6 +94,27 @@ def test_provincial_targets_are_loaded_with_their_measures(shipped_warehouse: Pa
         WHERE region_code <> '100000' ORDER BY ALL""")
     assert len(rows) == 17 and {kind for *_, kind, _ in rows} == {"level"}
     assert ("210000", "cnc_rate", 2023, "level", "规上装备制造业企业") in rows
+    assert ("210000", "design_tool_penetration", 2023, "level", "规模以上工业企业") in rows
+
+
+def test_a_measure_scope_admits_exactly_the_observations_of_that_population(shipped_warehouse: Path) -> None:
+    rows = sql(shipped_warehouse, """
+        SELECT t.indicator_id, t.region_code, t.target_year,
+               count(o.value) FILTER (WHERE o.scope = t.measure_scope),
+               list(DISTINCT coalesce(o.scope, '') ORDER BY coalesce(o.scope, '')) FILTER (
+                   WHERE o.scope IS DISTINCT FROM t.measure_scope)
+        FROM targets t LEFT JOIN observations o ON o.indicator_id = t.measure_indicator_id
+          AND o.region_code = t.region_code AND o.breakdown = t.measure_breakdown
+          AND o.status IN ('reported', 'estimated')
+        WHERE t.measure_scope = '规模以上工业企业' GROUP BY ALL ORDER BY ALL""")
+    found = {(indicator, region, year): (n, others) for indicator, region, year, n, others in rows}
+    assert found[("cnc_rate", "100000", 2027)][0] == 1  # 55.3 (2021) only; later releases count other firms
+    assert found[("design_tool_penetration", "100000", 2027)][0] == 1  # 74.7 (2021)
+    assert found[("design_tool_penetration", "210000", 2023)] == (0, ["全省工业企业"])  # only a wider population
+    assert {key for key, (n, _) in found.items() if n == 0} == {
+        ("design_tool_penetration", "210000", 2023), ("cnc_rate", "150000", 2025), ("cnc_rate", "620000", 2027),
+        ("design_tool_penetration", "620000", 2027), ("cnc_rate", "640000", 2027),
+        ("design_tool_penetration", "640000", 2027)}
 
 
 def test_the_two_named_targets_have_no_matching_observation(shipped_warehouse: Path) -> None:
