@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.figures.theme import STATUS_COLORS
+from dashboard.figures.theme import STATUS_COLORS, text_on
 from dashboard.i18n import name, t
 
 
@@ -23,8 +23,9 @@ def illustrative_badge() -> html.Span:
 def status_badge(status: str, *, has_value: bool = False) -> html.Span:
     """The progress status; "no data" with a value on the card means one value, too few to see a trend."""
     key = "status.no_trend" if status == "no_data" and has_value else f"status.{status}"
+    background = STATUS_COLORS[status]
     return html.Span(t(key), className="badge badge-status",
-                     style={"backgroundColor": STATUS_COLORS[status]}, **{"data-status": status})
+                     style={"backgroundColor": background, "color": text_on(background)}, **{"data-status": status})
 
 
 def source_line(titles: Iterable[str], *, illustrative: bool, as_of: str | None = None) -> html.Div:
