@@ -37,6 +37,7 @@ VALUES = pd.DataFrame(
         "name_zh": ["广东省", "江苏省", "四川省", "全国", "北京市"],
         "name_en": ["Guangdong", "Jiangsu", "Sichuan", "China", "Beijing"],
         "rank": pd.array([1, 2, 3, None, None], dtype="Int64"),
+        "rank_of": pd.array([3, 3, 3, None, None], dtype="Int64"),
         "source": ["Test source A", "Test source A", "Test source B", "Test source A", ""],
         "illustrative": [True, False, False, False, False],
     }
