@@ -15,7 +15,8 @@ from geo import shapes
 
 PAGES_DIR = Path(__file__).with_name("pages")
 NAV_ITEMS = ((ids.NAV_BOARD, "nav.board", "/"), (ids.NAV_MAP, "nav.map", "/map"),
-             (ids.NAV_TRENDS, "nav.trends", "/trends"), (ids.NAV_DATA, "nav.data", "/data"))
+             (ids.NAV_TRENDS, "nav.trends", "/trends"), (ids.NAV_DATA, "nav.data", "/data"),
+             (ids.NAV_QUALITY, "nav.quality", "/quality"), (ids.NAV_SOURCES, "nav.sources", "/sources"))
 
 
 def _shell() -> html.Div:

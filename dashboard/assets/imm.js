@@ -9,8 +9,24 @@ function immQuery(params) {
   return text ? "?" + text : "";
 }
 
+// The visitor's own parameters as last seen: an in-page navigation (a link, a map click) that drops them
+// gets them back, and requests made meanwhile still say the visitor's language.
+let immSticky = new URLSearchParams();
+
+function immShared(search) {
+  const params = new URLSearchParams(search);
+  const shared = new URLSearchParams();
+  IMM_SHARED.forEach((key) => { if (params.has(key)) shared.set(key, params.get(key)); });
+  return shared;
+}
+
+function immParam(key) {
+  const params = new URLSearchParams(window.location.search);
+  return params.has(key) ? params.get(key) : immSticky.get(key);
+}
+
 function immLang() {
-  return new URLSearchParams(window.location.search).get("lang") === "en" ? "en" : "zh";
+  return immParam("lang") === "en" ? "en" : "zh";
 }
 
 // Every request the page makes to Dash (layout, callbacks) says which language this visitor reads, so one
@@ -27,12 +43,13 @@ function immLang() {
     }
     return original.call(this, input, init);
   };
+  immSticky = immShared(window.location.search);
   document.documentElement.lang = immLang() === "en" ? "en" : "zh-CN";
 })();
 
 // Presenter mode (?present=1): no chrome, large type; keys step slides (board) or years (map), Esc leaves.
 function immPresenting() {
-  return new URLSearchParams(window.location.search).get("present") === "1";
+  return immParam("present") === "1";
 }
 
 function immPresentClass() {
@@ -70,6 +87,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     syncUrl: function (href, state) {
       const ctx = window.dash_clientside.callback_context;
       const fromState = ctx.triggered.some((t) => t.prop_id.startsWith("page-state"));
+      if (!fromState) {  // a navigation: put back the visitor's parameters it left out
+        const params = new URLSearchParams(window.location.search);
+        let missing = false;
+        immSticky.forEach((value, key) => { if (!params.has(key)) { params.set(key, value); missing = true; } });
+        if (missing) {
+          window.history.replaceState(null, "", window.location.pathname + immQuery(params) + window.location.hash);
+        }
+      }
       if (fromState && state && state.path === window.location.pathname) {
         const current = new URLSearchParams(window.location.search);
         const next = new URLSearchParams(state.query || "");
@@ -83,8 +108,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         }
       }
       const now = new URLSearchParams(window.location.search);
-      const shared = new URLSearchParams();
-      IMM_SHARED.forEach((key) => { if (now.has(key)) shared.set(key, now.get(key)); });
+      const shared = immShared(window.location.search);
+      immSticky = shared;
       const withIndicator = new URLSearchParams(shared);
       if (now.get("indicator")) withIndicator.set("indicator", now.get("indicator"));
       const withParam = (key, value) => {
@@ -94,8 +119,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       };
       immPresentClass();
       return ["/" + immQuery(shared), "/map" + immQuery(withIndicator), "/trends" + immQuery(withIndicator),
-              "/data" + immQuery(withIndicator), withParam("lang", "zh"), withParam("lang", "en"),
-              withParam("present", "1")];
+              "/data" + immQuery(withIndicator), "/quality" + immQuery(withIndicator), "/sources" + immQuery(shared),
+              withParam("lang", "zh"), withParam("lang", "en"), withParam("present", "1")];
     },
   },
 });

@@ -227,6 +227,8 @@ def test_clicking_a_province_opens_its_trend(browser: webdriver.Chrome, app_url:
     wait(browser, lambda b: urlparse(b.current_url).path == "/trends")
     regions = parse_qs(urlparse(browser.current_url).query)["region"][0].split(",")
     assert regions[0] == "100000" and len(regions) == 2 and regions[1].isdigit() and regions[1] != "100000"
+    wait(browser, lambda b: parse_qs(urlparse(b.current_url).query).get("lang") == ["en"])  # the visitor's own
+    wait(browser, lambda b: "Trends over time" in b.find_element(By.TAG_NAME, "main").text)
     wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#trends-graph .legend .traces")) >= 2)
 
 
