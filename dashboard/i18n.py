@@ -135,6 +135,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "target.",
         "zh": "该年份只有示意的分省数值，因此不标出达到目标的省份。"},
     "map.no_real_values": {"en": "No real province values for this year.", "zh": "该年份暂无真实分省数值。"},
+    "map.unranked": {
+        "en": "Illustrative values are drawn lighter and never ranked; ranks compare real values of one statistical "
+              "scope.",
+        "zh": "示意数值以浅色显示且不参与排名；排名只比较同一统计口径的真实数值。"},
     "toggle.reported_only": {"en": "Reported only", "zh": "仅真实数据"},
     "map.inset": {"en": "South China Sea Islands", "zh": "南海诸岛"},
     "trends.heading": {"en": "Trends over time", "zh": "历年趋势"},

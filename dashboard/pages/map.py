@@ -123,6 +123,8 @@ def _extras(ind: pd.Series, frame: pd.DataFrame, year: int, unjudged: bool) -> t
         caption = html.Div([caption, no_real_data_notice("map.outline_unjudged")])
     elif frame.empty:
         caption = html.Div([caption, html.Div(t("map.no_real_values"), className="notice", role="status")])
+    elif frame["illustrative"].any():  # the bars are in value order, but a generated value earns no rank
+        caption = html.Div([caption, html.Div(t("map.unranked"), className="hint unranked-note")])
     return ranking, caption, f"{name(ind)} · {year}"
 
 
