@@ -7,13 +7,15 @@ answer is JSON or a file; a user's mistake is a 400 naming the parameter, never 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import urllib.parse
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import flask
@@ -21,7 +23,7 @@ import pandas as pd
 from werkzeug.exceptions import HTTPException
 
 from dashboard import data
-from pipelines import __version__, export
+from pipelines import __version__, export, slices, xlsx
 from pipelines.catalogue import STATUSES
 from pipelines.errors import WarehouseError
 from pipelines.slices import (
@@ -46,6 +48,10 @@ JSON_ROW_CAP = 50_000
 CACHE_CONTROL = "public, max-age=300"
 CATALOGUE = ("indicators", "regions", "targets", "sources")
 GZIP_WBITS = 16 + zlib.MAX_WBITS
+#: The code that turns warehouse rows into bytes: a change to it changes every ETag, as a new warehouse does.
+CODE_DIGEST = hashlib.sha256(b"".join(
+    Path(module.__file__).read_bytes() for module in (export, xlsx, slices) if module.__file__
+) + Path(__file__).read_bytes()).hexdigest()[:12]
 
 bp = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -53,6 +59,7 @@ bp = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 def register(server: flask.Flask) -> None:
     """Attach the API blueprint to the app's Flask server."""
     server.config.setdefault("IMM_JSON_ROW_CAP", JSON_ROW_CAP)
+    server.config.setdefault("IMM_XLSX_ROW_CAP", export.XLSX_MAX_ROWS)
     server.register_blueprint(bp)
 
 
@@ -66,9 +73,11 @@ def _error(status: int, message: str, **extra: object) -> flask.Response:
     return _json({"error": HTTPStatus(status).phrase.lower(), "message": message, **extra}, status)
 
 
-def _etag(wh: Warehouse, *parts: str) -> str:
-    """Changes with the published warehouse file, the code version and the request: one hash, no query."""
-    key = "|".join([str(wh.version), __version__, *parts])
+def _etag(stamp: tuple[int, int], *parts: str) -> str:
+    """Names the bytes of one answer: the warehouse file they are read from (``stamp``, from
+    :meth:`Warehouse.pinned` — the file the body's queries read, not whatever is on disk now), the code that
+    formats them and the request. One hash, no query."""
+    key = "|".join([str(stamp), __version__, CODE_DIGEST, *parts])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -139,7 +148,8 @@ def index() -> flask.Response:
 @bp.get("/openapi.json")
 def openapi() -> flask.Response:
     _args(())
-    return _json(openapi_document(flask.current_app.config["IMM_JSON_ROW_CAP"], export.XLSX_MAX_ROWS))
+    config = flask.current_app.config
+    return _json(openapi_document(config["IMM_JSON_ROW_CAP"], config["IMM_XLSX_ROW_CAP"]))
 
 
 @bp.get("/<any(indicators, regions, targets, sources):table>")
@@ -147,13 +157,14 @@ def catalogue(table: str) -> flask.Response:
     """The catalogue tables as JSON; ``regions`` also lists the groups a ``region`` value may name."""
     _args(())
     wh = data.warehouse()
-    etag = _etag(wh, table)
-    if cached := _not_modified(etag):
-        return cached
-    rows = _records(getattr(wh, table)())
-    body: dict[str, Any] = {"count": len(rows), "data": rows}
-    if table == "regions":
-        body["groups"] = {name: list(codes) for name, codes in vocabulary(wh).groups.items()}
+    with wh.pinned() as stamp:
+        etag = _etag(stamp, table)
+        if cached := _not_modified(etag):
+            return cached
+        rows = _records(getattr(wh, table)())
+        body: dict[str, Any] = {"count": len(rows), "data": rows}
+        if table == "regions":
+            body["groups"] = {name: list(codes) for name, codes in vocabulary(wh).groups.items()}
     return _cached(_json(body), etag)
 
 
@@ -162,27 +173,59 @@ def provenance() -> flask.Response:
     """What a slice's files carry as metadata, for formats (CSV over HTTP) that cannot carry it themselves."""
     args = _args(SLICE_PARAMS)
     wh = data.warehouse()
-    s = parse_slice(args, vocabulary(wh))
-    etag = _etag(wh, "provenance", s.to_query_string())
-    if cached := _not_modified(etag):
-        return cached
-    return _cached(_json(export.provenance(wh, s).to_dict()), etag)
+    with wh.pinned() as stamp:
+        s = parse_slice(args, vocabulary(wh))
+        etag = _etag(stamp, "provenance", s.to_query_string())
+        if cached := _not_modified(etag):
+            return cached
+        body = export.provenance(wh, s).to_dict()
+    return _cached(_json(body), etag)
 
 
 @bp.get("/observations")
 def observations() -> flask.Response:
-    """A slice in any format. Text formats are gzipped here when the client accepts it, while streaming."""
+    """A slice in any format. Text formats are gzipped here when the client accepts it, while streaming.
+
+    The warehouse file stays pinned from the ETag to the body's last byte (released when the body ends or
+    the server closes the response), so the tag always names the file the rows were read from, even across a
+    publish.
+    """
     args = _args((*SLICE_PARAMS, "format"))
     fmt = parse_format(args.get("format"))
     wh = data.warehouse()
+    pin = contextlib.ExitStack()
+    stamp = pin.enter_context(wh.pinned())
+    try:
+        response = _observations(wh, stamp, args, fmt)
+    except BaseException:
+        pin.close()
+        raise
+    if response.status_code == 304:
+        pin.close()
+    else:
+        response.response = _releasing(response.response, pin.close)
+        response.call_on_close(pin.close)  # a body never iterated (HEAD, a client gone before the first byte)
+    return response
+
+
+def _releasing(chunks: Iterable[bytes], release: Callable[[], None]) -> Iterator[bytes]:
+    """``chunks``, then ``release()`` — when they run out, fail, or the server closes them half-read."""
+    try:
+        yield from chunks
+    finally:
+        release()
+
+
+def _observations(wh: Warehouse, stamp: tuple[int, int], args: dict[str, list[str]], fmt: str) -> flask.Response:
     s = parse_slice(args, vocabulary(wh))
     kind = export.EXPORT_FORMATS[fmt]
     gzipped = kind.is_text and flask.request.accept_encodings["gzip"] > 0
-    etag = _etag(wh, "observations", s.to_query_string(fmt), "gzip" if gzipped else "identity")
+    etag = _etag(stamp, "observations", s.to_query_string(fmt), "gzip" if gzipped else "identity")
     if cached := _not_modified(etag):
         return cached
     prov = export.provenance(wh, s)
-    export.check_size(fmt, prov, json_row_cap=flask.current_app.config["IMM_JSON_ROW_CAP"])
+    config = flask.current_app.config
+    export.check_size(fmt, prov, json_row_cap=config["IMM_JSON_ROW_CAP"], xlsx_row_cap=config["IMM_XLSX_ROW_CAP"])
     body = export.iter_export(wh, s, fmt, prov)
     response = flask.Response(_gzip(body) if gzipped else body, content_type=kind.media_type)
     disposition = "inline" if fmt == "json" else "attachment"
@@ -193,9 +236,10 @@ def observations() -> flask.Response:
     response.headers["X-Row-Count"] = str(prov.rows)
     if prov.all_illustrative:  # RFC 7234 warn-code 199: miscellaneous warning, for a human to read
         response.headers["Warning"] = f'199 imm "{export.ALL_ILLUSTRATIVE_WARNING}"'
+    if kind.is_text:
+        response.vary.add("Accept-Encoding")
     if gzipped:
         response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
     return _cached(response, etag)
 
 

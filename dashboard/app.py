@@ -8,14 +8,15 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
-from dashboard import api, data, ids
+from dashboard import api, data, ids, security
 from dashboard.i18n import DEFAULT_LANG, current_lang, end_request_language, t, use_request_language
 from dashboard.presenting import end_request_presenting, use_request_presenting
 from geo import shapes
 
 PAGES_DIR = Path(__file__).with_name("pages")
 NAV_ITEMS = ((ids.NAV_BOARD, "nav.board", "/"), (ids.NAV_MAP, "nav.map", "/map"),
-             (ids.NAV_TRENDS, "nav.trends", "/trends"), (ids.NAV_DATA, "nav.data", "/data"),
+             (ids.NAV_TRENDS, "nav.trends", "/trends"), (ids.NAV_DISTANCE, "nav.distance", "/distance"),
+             (ids.NAV_DATA, "nav.data", "/data"),
              (ids.NAV_QUALITY, "nav.quality", "/quality"), (ids.NAV_SOURCES, "nav.sources", "/sources"))
 
 
@@ -73,6 +74,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
     app.layout = _shell
     api.register(app.server)
     app.server.add_url_rule("/geo/<name>", "geometry", _geometry)
+    security.install(app)  # headers on every response, guarded callback and component-suite routes
     # URL ← page state (replaceState: the router does not re-render) and nav links keep the indicator.
     app.clientside_callback(
         ClientsideFunction(namespace="imm", function_name="syncUrl"),

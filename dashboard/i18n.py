@@ -125,7 +125,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.mark_target": {"en": "Mark provinces meeting the national target", "zh": "标出达到全国目标的省份"},
     "map.ranking": {"en": "Ranking", "zh": "排名"},
     "map.no_province_data": {"en": "No province-level data for this indicator.", "zh": "该指标暂无分省数据。"},
-    "map.click_hint": {"en": "Click a province to open its trend.", "zh": "点击省份查看趋势。"},
     "map.no_data": {"en": "No data", "zh": "无数据"},
     "map.rank": {"en": "Rank", "zh": "排名"},
     "map.illustrative": {"en": "Illustrative value", "zh": "示意数值"},
@@ -374,6 +373,221 @@ STRINGS: dict[str, dict[str, str]] = {
                                "zh": "共 {total} 行被拒绝，最新批次在前；显示前 {shown} 行。"},
     "quality.rejected.hint": {"en": "Correct them in the file and ingest it again: rows already loaded are skipped.",
                               "zh": "在文件中改正后重新导入即可：已导入的行会被跳过。"},
+    # -- deep links (every page) and the province profile (/province/<region>) --
+    "link.did_you_mean": {"en": "Did you mean:", "zh": "您是否要找："},
+    "link.showing": {"en": "Showing {what} instead.", "zh": "现显示{what}。"},
+    "link.national": {"en": "the national series", "zh": "全国数据"},
+    "link.all_targets": {"en": "all targets", "zh": "全部目标"},
+    "link.region.unknown": {
+        "en": "The address names the region \"{value}\" (parameter {param}), which is not a region code, name or "
+              "group.",
+        "zh": "地址中的地区“{value}”（参数 {param}）不是可识别的地区代码、名称或区域。"},
+    "link.region.group": {
+        "en": "\"{value}\" (parameter region) is a group of {n} provinces: it is drawn as its members, one line each "
+              "(one line for the whole group is not drawn yet).",
+        "zh": "“{value}”（参数 region）是由 {n} 个省级地区组成的区域：此处按成员省份分别绘制"
+              "（暂不绘制区域合计线）。"},
+    "link.region.group_board": {
+        "en": "\"{value}\" (parameter region) is a group of provinces; this page shows one region at a time.",
+        "zh": "“{value}”（参数 region）是由多个省级地区组成的区域；本页一次只显示一个地区。"},
+    "link.region.no_targets": {"en": "{value} (parameter region) has no tracked targets.",
+                               "zh": "{value}（参数 region）没有跟踪的规划目标。"},
+    "link.members_with_targets": {"en": "Its provinces with targets:", "zh": "其中有目标的省份："},
+    "link.see": {"en": "See:", "zh": "参见："},
+    "link.indicator.unknown": {
+        "en": "The address names the indicator \"{value}\" (parameter indicator), which does not exist.",
+        "zh": "地址中的指标“{value}”（参数 indicator）不存在。"},
+    "link.indicator.no_data": {"en": "\"{value}\" (parameter indicator) has no figures to draw yet.",
+                               "zh": "“{value}”（参数 indicator）暂无可绘制的数据。"},
+    "link.indicator.no_province_data": {"en": "\"{value}\" (parameter indicator) has no province figures to map yet.",
+                                        "zh": "“{value}”（参数 indicator）暂无可绘制地图的分省数据。"},
+    "link.year.unknown": {
+        "en": "The address asks for the year \"{value}\" (parameter year), which has no province figures for this "
+              "indicator; years with figures: {choices}.",
+        "zh": "地址中的年份“{value}”（参数 year）没有该指标的分省数据；有数据的年份：{choices}。"},
+    "link.horizon.unknown": {
+        "en": "The address asks for the target year \"{value}\" (parameter horizon), in which no target is due; target "
+              "years: {choices}.",
+        "zh": "地址中的目标年份“{value}”（参数 horizon）没有到期的目标；目标年份：{choices}。"},
+    "map.click_profile": {"en": "Click a province or a ranking bar to open its profile.",
+                          "zh": "点击省份或排名条，查看该省概况。"},
+    "profile.title": {"en": "Province profile", "zh": "省份概况"},
+    "profile.region": {"en": "Province", "zh": "省份"},
+    "profile.pick": {"en": "Pick a province", "zh": "选择省份"},
+    "profile.pick_hint": {"en": "Pick a province above to see its profile, or click one on the map.",
+                          "zh": "请在上方选择省份查看概况，或在分省地图上点击省份。"},
+    "profile.group": {
+        "en": "\"{value}\" (parameter region) is a group of {n} provinces; a profile is of one province.",
+        "zh": "“{value}”（参数 region）是由 {n} 个省级地区组成的区域；概况页面只针对单个省级地区。"},
+    "profile.members": {"en": "Its members:", "zh": "成员："},
+    "profile.national": {
+        "en": "\"{value}\" (parameter region) is the nation as a whole; a profile is of one province.",
+        "zh": "“{value}”（参数 region）指全国；概况页面只针对单个省级地区。"},
+    "profile.see": {"en": "For the nation, see:", "zh": "全国情况请见："},
+    "profile.macro_region": {"en": "Macro-region", "zh": "所属地区"},
+    "profile.cluster": {"en": "Cluster", "zh": "所属集群"},
+    "profile.unclassified": {"en": "not classified by the NBS", "zh": "国家统计局未划分"},
+    "profile.no_cluster": {"en": "named in no cluster", "zh": "未列入集群"},
+    "profile.open_trends": {"en": "Open in Trends", "zh": "在趋势页查看"},
+    "profile.open_trend": {"en": "Trend", "zh": "趋势"},
+    "profile.on_board": {"en": "On the Targets page", "zh": "在目标进展页查看"},
+    "profile.indicators": {"en": "Indicators", "zh": "各项指标"},
+    "profile.indicators.hint": {
+        "en": "The province's latest figure of each indicator beside the national figure of the same (or the "
+              "nearest) year and the national target it is held against. Real figures come first; illustrative "
+              "ones are badged and never ranked. Ranks compare real values of one statistical scope.",
+        "zh": "各项指标该省的最新数值，与同一年份（或最近年份）的全国数值及对照的全国目标并列。真实数值在前；"
+              "示意数值带有标记且不参与排名。排名只比较同一统计口径的真实数值。"},
+    "profile.col.indicator": {"en": "Indicator", "zh": "指标"},
+    "profile.col.target": {"en": "National target", "zh": "全国目标"},
+    "profile.col.rank": {"en": "Rank among provinces", "zh": "省际排名"},
+    "profile.col.latest": {"en": "Latest figure", "zh": "最新数值"},
+    "profile.per_batch": {"en": "one batch", "zh": "当批"},
+    "profile.rank": {"en": "{rank} of {of} ({year})", "zh": "{year} 年第 {rank} 位（共 {of} 个）"},
+    "profile.rank.up": {"en": "up {n} since {year}", "zh": "较 {year} 年上升 {n} 位"},
+    "profile.rank.down": {"en": "down {n} since {year}", "zh": "较 {year} 年下降 {n} 位"},
+    "profile.rank.same": {"en": "unchanged since {year}", "zh": "与 {year} 年持平"},
+    "profile.rank.once": {"en": "ranked in one year only", "zh": "仅一个年份有排名"},
+    "profile.not_ranked": {"en": "Not ranked", "zh": "不参与排名"},
+    "profile.not_ranked.illustrative": {"en": "only illustrative values, which are never ranked",
+                                        "zh": "只有示意数值，示意数值不参与排名"},
+    "profile.not_ranked.alone": {"en": "no other province has a real value of the same scope in the same year",
+                                 "zh": "同一年份没有其他省份的同口径真实数值"},
+    "profile.targets": {"en": "Targets of {region}", "zh": "{region}的规划目标"},
+    "profile.targets.none": {"en": "No plan target of {region} is tracked here.",
+                             "zh": "本系统暂未跟踪{region}的规划目标。"},
+    "profile.trends": {"en": "{region} and the nation over time", "zh": "{region}与全国历年走势"},
+    "profile.trends.hint": {
+        "en": "One panel per indicator. Each statistical scope is its own segment; illustrative values are drawn "
+              "lighter; counts of batches are running totals.",
+        "zh": "每项指标一幅小图。每个统计口径单独成段；示意数值以浅色显示；分批数量为累计值。"},
+    "profile.scope_break": {"en": "dashed: another statistical scope", "zh": "虚线：另一统计口径"},
+    "profile.no_data": {"en": "No figures for {region} yet.", "zh": "暂无{region}的数据。"},
+    "profile.directory.other": {"en": "Not classified by the NBS", "zh": "国家统计局未划分"},
+    # -- distance to target (/distance) --
+    "nav.distance": {"en": "Distance", "zh": "距目标"},
+    "distance.heading": {"en": "Distance to target", "zh": "距目标还有多远"},
+    "distance.target": {"en": "Held against", "zh": "对照目标"},
+    "distance.target.national": {"en": "National: {target} · {plan}", "zh": "全国：{target} · {plan}"},
+    "distance.target.own": {"en": "Each region's own target", "zh": "各地区自身目标"},
+    "distance.title": {"en": "{indicator}: years ahead of (+) or behind (−) the path to {target}",
+                       "zh": "{indicator}：距{target}达标路径领先（+）或落后（−）的年数"},
+    "distance.title.national": {"en": "the national target {target}", "zh": "全国目标 {target} 的"},
+    "distance.title.own": {"en": "each region's own target", "zh": "各地区自身目标的"},
+    "distance.bad_param": {
+        "en": "The address asks for {param} “{value}”, which this page does not know; showing {shown} instead.",
+        "zh": "链接中的参数 {param}=“{value}” 无法识别，已改为显示：{shown}。"},
+    "distance.benchmark": {"en": "national target as benchmark", "zh": "以全国目标为基准"},
+    "distance.years": {"en": "{value} yr", "zh": "{value} 年"},
+    "distance.differs.yes": {"en": "differs", "zh": "不同"},
+    "distance.sdsn.on_track": {"en": "On track", "zh": "按期达标"},
+    "distance.sdsn.moderately_improving": {"en": "Moderately improving", "zh": "适度改善"},
+    "distance.sdsn.stagnating": {"en": "Stagnating", "zh": "停滞"},
+    "distance.sdsn.decreasing": {"en": "Decreasing", "zh": "倒退"},
+    "distance.reached.achieved": {"en": "achieved", "zh": "已实现"},
+    "distance.reached.never": {"en": "never at this pace", "zh": "按当前速度无法实现"},
+    "distance.reached.unknown": {"en": "—", "zh": "—"},
+    "distance.col.region": {"en": "Region", "zh": "地区"},
+    "distance.col.latest": {"en": "Latest real figure", "zh": "最新真实数值"},
+    "distance.col.target": {"en": "Target", "zh": "目标"},
+    "distance.col.ahead": {"en": "Years ahead (+) / behind (−)", "zh": "领先（+）/ 落后（−）年数"},
+    "distance.col.reached": {"en": "Year reached at current pace", "zh": "按当前速度达标年份"},
+    "distance.col.eurostat": {"en": "Eurostat status", "zh": "欧盟统计局方法"},
+    "distance.col.sdsn": {"en": "SDSN status", "zh": "SDSN 方法"},
+    "distance.col.differs": {"en": "Methods differ?", "zh": "结论是否不同"},
+    "distance.chart.differs": {"en": "SDSN status differs (hatched)", "zh": "SDSN 方法结论不同（斜线）"},
+    "distance.chart.axis": {"en": "Years ahead (+) / behind (−) the required path",
+                            "zh": "领先（+）或落后（−）达标所需路径的年数"},
+    "distance.chart.ahead": {"en": "ahead →", "zh": "领先 →"},
+    "distance.chart.behind": {"en": "← behind", "zh": "← 落后"},
+    "distance.chart.zero": {"en": "required path", "zh": "所需路径"},
+    "distance.chart.latest": {"en": "Latest real figure", "zh": "最新真实数值"},
+    "distance.chart.reached": {"en": "Target reached at current pace", "zh": "按当前速度达标"},
+    "distance.chart.eurostat": {"en": "Eurostat", "zh": "欧盟统计局"},
+    "distance.chart.sdsn": {"en": "SDSN", "zh": "SDSN"},
+    "distance.chart.empty": {
+        "en": "No region has two real figures of one scope since the baseline, so no distance can be drawn yet.",
+        "zh": "尚无地区自基期以来有两个同一口径的真实数值，暂无法绘制距目标差距。"},
+    "distance.summary": {"en": "Regions with a distance: {drawn} of {total}.",
+                         "zh": "{total} 个地区中有 {drawn} 个可计算距目标差距。"},
+    "distance.few": {
+        "en": "Too few real figures of one scope (a single figure, or figures counting different populations): "
+              "{few}.",
+        "zh": "{few} 个地区同一口径的真实数值不足（只有一个数值，或各数值统计口径不同）。"},
+    "distance.not_measured": {"en": "Not measured (no published figure counts what the target counts): {not_measured}.",
+                              "zh": "{not_measured} 个地区不可评估（没有公开数据统计该目标所统计的对象）。"},
+    "distance.differs_count": {"en": "Eurostat and SDSN disagree: {differs}.",
+                               "zh": "欧盟统计局与 SDSN 方法对其中 {differs} 个地区的结论不同。"},
+    "distance.national_only": {
+        "en": "National targets for counts are not benchmarks for provinces, so only the nation is shown.",
+        "zh": "数量类的全国目标不作为各省的对照基准，因此只显示全国。"},
+    "distance.no_real": {
+        "en": "No real data for this target — only generated (illustrative) values, or nothing — so no distance "
+              "is computed: {no_real} of {total} regions.",
+        "zh": "{total} 个地区中有 {no_real} 个没有该目标的真实数据（只有生成的示意数值或没有数值），因此不计算"
+              "距目标差距。"},
+    "distance.method.short": {
+        "en": "Bar: the years between the latest real figure's date and the date the required path (baseline → "
+              "target; compound growth where all values are positive, else linear) reaches that figure — right of "
+              "zero ahead, left behind. Colour: the Eurostat status; hatched: the SDSN status differs. Regions "
+              "without a bar are listed in the table.",
+        "zh": "条形：最新真实数值的日期与达标所需路径（从基期到目标；数值均为正时按复合增长，否则按线性）达到该数值的"
+              "日期之间相差的年数，零线右侧为领先，左侧为落后。颜色为欧盟统计局方法的结论；斜线表示 SDSN 方法结论"
+              "不同。没有条形的地区列在下表中。"},
+    "distance.method.title": {"en": "How distance, year reached and the two statuses are computed",
+                              "zh": "距目标差距、达标年份和两种评估方法的计算方式"},
+    "distance.method.body": {
+        "en": "**Years ahead or behind.** The required path runs from the baseline to the target at the end of the "
+              "target year: compound growth when the baseline, the latest figure and the target are all positive, "
+              "otherwise linear, as drawn on the Trends page. The bar is the horizontal distance between the date of "
+              "the latest real figure and the date the path reaches that figure: +1 year means the region stands "
+              "where the path expects it a year from now, −1 year where the path expected it a year ago. There is "
+              "no bar with a single figure, or where the baseline already meets the target.\n\n"
+              "**Year reached at the current pace.** The series' own growth between its baseline and its latest "
+              "figure (the compound annual growth rate, or the change per year when not all values are positive), "
+              "extended until it meets the target. \"Never\" when the figure stands still or moves away.\n\n"
+              "**Eurostat (ratio of growth rates).** The growth rate observed since the baseline divided by the rate "
+              "needed to reach the target in time: 95 % or more on track, 60–95 % moderate progress, 0–60 % "
+              "insufficient progress, below 0 moving away, as in Eurostat's SDG monitoring of the EU for indicators "
+              "with quantified targets — the status on the Targets page.\n\n"
+              "**SDSN (linear trend).** As in the SDG Trend Dashboards of the Sustainable Development Report "
+              "(J. D. Sachs, G. Lafortune, G. Fuller et al., SDSN; methods summary at dashboards.sdgindex.org, "
+              "detailed in Lafortune et al., SDG Index and Dashboards: Detailed Methodological Paper, 2018): the "
+              "average change per year since the baseline, (latest − baseline) ÷ years elapsed, against the change "
+              "per year needed, (target − baseline) ÷ (target year − baseline year). At least the pace needed: on "
+              "track; at least half of it: moderately improving; less, or none: stagnating; moving away from the "
+              "target: decreasing. The two approaches are compared in Lafortune et al., Sustainability 12 (2020), "
+              "7675.\n\n"
+              "**Methods differ.** The two statuses fall in different bands (on track, moderate, insufficient, "
+              "moving away against on track, moderately improving, stagnating, decreasing): the thresholds differ "
+              "(95 % against 100 %, 60 % against 50 %) and compound and linear rates part.\n\n"
+              "**Which figures count.** Only real figures (reported, or derived from reported ones) of exactly what "
+              "the target counts, within one statistical scope, with the baseline chosen as on the Targets page; "
+              "generated (illustrative) values never produce a distance. A national target is held against "
+              "provinces as a benchmark only for rates, since a province's count is a share of the national total. "
+              "Under \"each region's own target\" a region with several targets is held against the first due in or "
+              "after the year of the newest real figure, else its last.",
+        "zh": "**领先或落后年数。** 达标所需路径从基期出发，到目标年末达到目标值：基期值、最新值和目标值均为正时按复合"
+              "增长，否则按线性增长，与趋势页所画路径相同。条形长度为最新真实数值的日期与该路径达到这一数值的日期之间"
+              "的水平距离：+1 年表示该地区已达到路径预计一年后才达到的水平，−1 年表示只达到路径预计一年前的水平。只有"
+              "一个数值或基期已达到目标时不画条形。\n\n"
+              "**按当前速度的达标年份。** 以该系列自身从基期到最新值的增速（复合年均增长率；数值不全为正时用每年变化"
+              "量）向后延伸，直到达到目标。数值不变或朝偏离目标方向变化时为“按当前速度无法实现”。\n\n"
+              "**欧盟统计局方法（增速之比）。** 自基期以来的实际增速除以按期达标所需增速：95% 及以上为进展顺利，"
+              "60%–95% 为进展一般，0–60% 为进展不足，小于 0 为偏离目标（欧盟统计局可持续发展目标监测中对量化目标的"
+              "评估方法），即目标进展页所用的结论。\n\n"
+              "**SDSN 方法（线性趋势）。** 参照《可持续发展报告》（Sustainable Development Report，J. D. Sachs、"
+              "G. Lafortune、G. Fuller 等，联合国可持续发展解决方案网络 SDSN；方法概要见 dashboards.sdgindex.org，"
+              "详见 Lafortune 等 2018 年《SDG Index and Dashboards: Detailed Methodological Paper》）中的趋势仪表盘："
+              "比较自基期以来的年均变化量（最新值 − 基期值）÷ 经过年数，与所需的年均变化量（目标值 − 基期值）÷"
+              "（目标年 − 基期年）。达到所需速度为按期达标；达到一半及以上为适度改善；不足一半或没有变化为停滞；"
+              "朝偏离目标方向变化为倒退。两种方法的比较见 Lafortune 等，Sustainability 第 12 卷（2020）7675。\n\n"
+              "**结论不同。** 两种方法的结论分属不同档次（进展顺利、进展一般、进展不足、偏离目标，对应按期达标、适度"
+              "改善、停滞、倒退）：两者的阈值不同（95% 与 100%，60% 与 50%），复合增速与线性增速也会分化。\n\n"
+              "**采用哪些数值。** 只采用与目标统计对象完全一致、属于同一统计口径的真实数值（公布值或据公布值推算的数值"
+              "），基期的选取与目标进展页相同；生成的示意数值从不用于计算距目标差距。全国目标只对比率类指标作为各省的对照"
+              "基准，因为一个省的数量只是全国总量的一部分。选择“各地区自身目标”时，有多个目标的地区对照最新真实数值"
+              "所在年份及以后最先到期的目标，若没有则对照其最后一个目标。"},
 }
 
 

@@ -53,6 +53,7 @@ DATA_COPY_SNIPPET = "data-copy-snippet"
 
 # sources & methodology (section ids are the page's anchors: /sources#indicator-cnc_rate)
 NAV_SOURCES, NAV_QUALITY = "nav-sources", "nav-quality"
+NAV_DISTANCE = "nav-distance"
 SOURCES_PAGE = "sources-page"
 SOURCES_SCROLL = "sources-scroll"
 SOURCES_METHODS = "methods"
@@ -69,3 +70,20 @@ QUALITY_COVERAGE = "quality-coverage"
 QUALITY_SUMMARY = "quality-summary"
 QUALITY_RUNS = "quality-runs"
 QUALITY_REJECTED = "quality-rejected"
+
+# province profile (/province/<region>) and the notice any page shows for an address it could not use
+PROFILE_REGION = "profile-region"
+PROFILE_REPORTED = "profile-reported-only"
+PROFILE_BODY = "profile-body"
+PROFILE_GRAPH = "profile-graph"
+PROFILE_CODE = "profile-code"
+LINK_NOTICE = "link-notice"
+
+# distance to target (/distance)
+DISTANCE_INDICATOR = "distance-indicator"
+DISTANCE_TARGET = "distance-target"
+DISTANCE_GRAPH = "distance-graph"
+DISTANCE_TITLE = "distance-title"
+DISTANCE_CAPTION = "distance-caption"
+DISTANCE_NOTICE = "distance-notice"
+DISTANCE_TABLE = "distance-table"

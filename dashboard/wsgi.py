@@ -1,4 +1,5 @@
-"""Production entry: ``gunicorn -w 4 -b 127.0.0.1:8050 dashboard.wsgi:server`` (``IMM_DB`` picks the file)."""
+"""Production entry: ``gunicorn -c python:dashboard.gunicorn_conf dashboard.wsgi:server`` (``IMM_DB`` picks the
+file; dashboard/gunicorn_conf.py holds the worker class, threads and timeouts, README "Deployment" says why)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ stream a county-scale slice and the CLI can write one to disk with the same code
 pandas. Provenance travels inside the file where the format allows (Parquet key-value metadata, an XLSX
 "provenance" sheet, a JSON ``provenance`` member) and beside it otherwise (``<file>.provenance.json`` for the
 CLI's CSV; ``/api/v1/provenance?…``, linked from every API response, for HTTP).
+
+Every format gets its text from :func:`clean_batch` / :func:`clean_value` (no control characters), and CSV
+text cells also go through :func:`neutralise_formulas` (no cell a spreadsheet would run as a formula); the
+rules are documented in docs/api.md ("Safe exports").
 """
 
 from __future__ import annotations
@@ -12,26 +16,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from pipelines import xlsx
 from pipelines.errors import PipelineError
 from pipelines.slices import Slice, SliceError
 from pipelines.warehouse import Warehouse
 
 API_PATH = "/api/v1/observations"
 PROVENANCE_PATH = "/api/v1/provenance"
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+#: Largest XLSX export: Excel's sheet limit, less the header row. The streaming writer (pipelines.xlsx) delivers
+#: it well inside the production server's timeout (measured figures in docs/api.md, "Row caps").
+XLSX_MAX_ROWS = xlsx.SHEET_MAX_ROWS - 1
 UTF8_BOM = b"\xef\xbb\xbf"  # so Excel opens Chinese text in a CSV as UTF-8 rather than the system code page
 
 LICENCE_NOTE = (
@@ -49,6 +54,44 @@ COLUMN_NOTES = {
     "as_of": "date the figure refers to when earlier than year-end; empty means year-end",
     "source_id": "where the figure comes from (titles under 'sources')",
 }
+
+
+#: Control characters no export may carry: C0 except tab, LF and CR; DEL; C1; and U+FFFE/U+FFFF (not XML).
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{fffe}\x{ffff}]"  # RE2, for Arrow
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+#: A CSV text cell starting with one of these is read by spreadsheets as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = r"^([=+\-@\t\r])"
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _map_text(batch: pa.RecordBatch, fn: Callable[[pa.Array], pa.Array]) -> pa.RecordBatch:
+    columns = [fn(col) if _is_text(col.type) else col for col in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+
+
+def clean_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch with every control character removed from its text columns (tab, LF and CR stay)."""
+    return _map_text(batch, lambda col: pc.replace_substring_regex(col, CONTROL_CHARACTERS, ""))
+
+
+def neutralise_formulas(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Text cells starting with ``= + - @``, tab or CR get a leading ``'``; numbers and dates are untouched."""
+    return _map_text(batch, lambda col: pc.replace_substring_regex(col, _FORMULA_START, r"'\1"))
+
+
+def clean_value(value: Any) -> Any:
+    """``value`` (text, or dicts and lists of it) without control characters: for provenance records."""
+    if isinstance(value, str):
+        return _CONTROL_RE.sub("", value)
+    if isinstance(value, dict):
+        return {clean_value(k): clean_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_value(v) for v in value]
+    return value
 
 
 class ExportError(PipelineError):
@@ -116,8 +159,8 @@ def provenance(wh: Warehouse, s: Slice) -> Provenance:
     query = s.to_query_string()
     return Provenance(
         query=query, api=f"{API_PATH}?{query}" if query else API_PATH, parameters=s.params(), rows=facts.rows,
-        years=[facts.year_min, facts.year_max], indicators=facts.indicators, sources=facts.sources,
-        warehouse=facts.build, statuses=facts.statuses,
+        years=[facts.year_min, facts.year_max], indicators=clean_value(facts.indicators),
+        sources=clean_value(facts.sources), warehouse=clean_value(facts.build), statuses=facts.statuses,
     )
 
 
@@ -125,15 +168,16 @@ ALL_ILLUSTRATIVE_WARNING = ("every row of this slice is illustrative: generated 
                             "statistics")
 
 
-def check_size(fmt: str, prov: Provenance, *, json_row_cap: int | None) -> None:
-    """Refuse, before any byte is sent, a JSON answer over the cap or an XLSX beyond Excel's sheet limit."""
+def check_size(fmt: str, prov: Provenance, *, json_row_cap: int | None,
+               xlsx_row_cap: int | None = XLSX_MAX_ROWS) -> None:
+    """Refuse, before any byte is sent, a JSON answer over its cap or an XLSX over its cap (None: no cap)."""
     others = [f for f in ("parquet", "csv") if f != fmt]
     if fmt == "json" and json_row_cap is not None and prov.rows > json_row_cap:
         raise SliceError("format", fmt, others, f"the slice has {prov.rows:,} rows; JSON answers are capped at "
                          f"{json_row_cap:,} rows — narrow the slice or ask for format=parquet or format=csv")
-    if fmt == "xlsx" and prov.rows > XLSX_MAX_ROWS:
-        raise SliceError("format", fmt, others, f"the slice has {prov.rows:,} rows; an Excel sheet holds "
-                         f"{XLSX_MAX_ROWS:,} — narrow the slice or ask for format=parquet or format=csv")
+    if fmt == "xlsx" and xlsx_row_cap is not None and prov.rows > xlsx_row_cap:
+        raise SliceError("format", fmt, others, f"the slice has {prov.rows:,} rows; XLSX exports are capped at "
+                         f"{xlsx_row_cap:,} rows — narrow the slice or ask for format=parquet or format=csv")
 
 
 def _plain(value: object) -> object:
@@ -196,7 +240,7 @@ def _csv(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
     sink.write(UTF8_BOM)
     with pacsv.CSVWriter(sink, reader.schema) as writer:
         for batch in reader:
-            writer.write_batch(batch)
+            writer.write_batch(neutralise_formulas(batch))
             yield sink.drain()
     yield sink.drain()
 
@@ -213,45 +257,27 @@ def _json(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
     yield b"\n]}\n"
 
 
-def _cell(ws: Any, value: object) -> object:
-    """Strings stay strings: openpyxl would store ``=…`` as a formula and reject control characters."""
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def _provenance_sheet(ws: Any, prov: Provenance) -> None:
+def _provenance_rows(prov: Provenance) -> Iterator[list[object]]:
     for key in ("query", "api", "rows", "licence"):
-        ws.append([key, _cell(ws, str(getattr(prov, key)))])
-    ws.append(["years", f"{prov.years[0]}–{prov.years[1]}"])
+        yield [key, str(getattr(prov, key))]
+    yield ["years", f"{prov.years[0]}–{prov.years[1]}"]
     for key, value in prov.warehouse.items():
-        ws.append([f"warehouse {key}", _cell(ws, str(value))])
+        yield [f"warehouse {key}", str(value)]
     for title, records in (("indicators", prov.indicators), ("sources", prov.sources),
                            ("columns", [{"column": k, "meaning": v} for k, v in prov.columns.items()])):
-        ws.append([])
-        ws.append([title])
+        yield []
+        yield [title]
         if records:
-            ws.append(list(records[0]))
+            yield list(records[0])
             for record in records:
-                ws.append([_cell(ws, v) for v in record.values()])
+                yield [v if isinstance(v, int | float) or v is None else str(v) for v in record.values()]
 
 
 def _xlsx(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
-    book = Workbook(write_only=True)
-    data = book.create_sheet("data")
-    data.append(reader.schema.names)
-    for batch in reader:
-        for row in batch.to_pylist():
-            data.append([_cell(data, v) for v in row.values()])
-    _provenance_sheet(book.create_sheet("provenance"), prov)
-    # A zip cannot be written front to back, so the workbook goes to a spooled file (memory, then disk).
-    with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as buffer:
-        book.save(buffer)
-        buffer.seek(0)
-        while chunk := buffer.read(1024 * 1024):
-            yield chunk
+    """Streamed as it is made (:mod:`pipelines.xlsx`): text cells are typed text, so never formulas."""
+    data = xlsx.Sheet("data", xlsx.table_rows(reader.schema, reader),
+                      xlsx.extent(len(reader.schema.names), prov.rows + 1))
+    yield from xlsx.workbook([data, xlsx.Sheet("provenance", xlsx.python_rows(_provenance_rows(prov)))])
 
 
 _WRITERS: dict[str, Callable[[pa.RecordBatchReader, Provenance], Iterator[bytes]]] = {
@@ -262,7 +288,8 @@ _WRITERS: dict[str, Callable[[pa.RecordBatchReader, Provenance], Iterator[bytes]
 def iter_export(wh: Warehouse, s: Slice, fmt: str, prov: Provenance) -> Iterator[bytes]:
     """The bytes of ``s`` in ``fmt``, batch by batch; the warehouse query ends when the iterator does."""
     with wh.slice_stream(s) as reader:
-        yield from _WRITERS[fmt](reader, prov)
+        cleaned = pa.RecordBatchReader.from_batches(reader.schema, (clean_batch(b) for b in reader))
+        yield from _WRITERS[fmt](cleaned, prov)
 
 
 @dataclass(frozen=True)
@@ -273,10 +300,11 @@ class Export:
 
 def write_export(wh: Warehouse, s: Slice, fmt: str, out: Path) -> Export:
     """Write ``s`` to ``out`` (atomically: a crash leaves no half file), plus a provenance sidecar for CSV."""
-    prov = provenance(wh, s)
-    check_size(fmt, prov, json_row_cap=None)
     out = Path(out)
-    _atomic_write(out, iter_export(wh, s, fmt, prov))
+    with wh.pinned():  # the provenance and the rows come from one file, even if a new one is published meanwhile
+        prov = provenance(wh, s)
+        check_size(fmt, prov, json_row_cap=None)
+        _atomic_write(out, iter_export(wh, s, fmt, prov))
     paths = [out]
     if fmt == "csv":
         sidecar = out.with_name(f"{out.name}.provenance.json")

@@ -119,7 +119,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       };
       immPresentClass();
       return ["/" + immQuery(shared), "/map" + immQuery(withIndicator), "/trends" + immQuery(withIndicator),
-              "/data" + immQuery(withIndicator), "/quality" + immQuery(withIndicator), "/sources" + immQuery(shared),
+              "/distance" + immQuery(withIndicator), "/data" + immQuery(withIndicator), "/quality" + immQuery(withIndicator), "/sources" + immQuery(shared),
               withParam("lang", "zh"), withParam("lang", "en"), withParam("present", "1")];
     },
   },

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.escape import plotly_text
 from dashboard.figures.theme import INK, MUTED, base_layout
 
 Direction = Literal["higher", "lower"]
@@ -150,7 +151,8 @@ def map_updates(
     present = ~np.isnan(values)
     z = [float(v) if ok else None for v, ok in zip(values, present, strict=True)]
     customdata = [
-        [row.name_zh, row.name_en, _rank_text(row.rank, row.rank_of), row.source, _badge(row.illustrative, text)]
+        [plotly_text(row.name_zh), plotly_text(row.name_en), _rank_text(row.rank, row.rank_of),
+         plotly_text(row.source), _badge(row.illustrative, text)]
         for row in frame.itertuples(index=False)
     ]
     marked = set(highlight)
@@ -200,7 +202,8 @@ def _badge(illustrative: object, text: Mapping[str, str]) -> str:
 
 def _feature_names(geometry: Mapping[str, Any]) -> list[list[str]]:
     return [
-        [str(f["properties"].get("name_zh", f["id"])), str(f["properties"].get("name_en", ""))]
+        [plotly_text(str(f["properties"].get("name_zh", f["id"]))),
+         plotly_text(str(f["properties"].get("name_en", "")))]
         for f in geometry["features"]
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.escape import plotly_text
 from dashboard.figures.theme import ACCENT, GRID, ILLUSTRATIVE, base_layout, unit_suffix
 
 
@@ -19,7 +20,8 @@ def ranking_bars(df: pd.DataFrame, *, unit: str, direction: str = "higher",
     colors = [ILLUSTRATIVE if ill else ACCENT for ill in data["illustrative"]]
     hover_unit = unit_suffix(unit)
     bars = go.Bar(
-        x=data["value"], y=data["label"], orientation="h", marker={"color": colors, "line": {"width": 0}},
+        x=data["value"], y=data["label"].map(plotly_text), orientation="h",
+        marker={"color": colors, "line": {"width": 0}},
         customdata=data[["region_code"]].assign(
             flag=[f"({illustrative_label})" if i else "" for i in data["illustrative"]]),
         hovertemplate=f"%{{y}}: %{{x:,.4~g}}{hover_unit} %{{customdata[1]}}<extra></extra>",

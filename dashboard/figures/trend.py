@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.escape import plotly_text
 from dashboard.figures.theme import CATEGORICAL, GRID, INK, MUTED, base_layout, unit_suffix
 from dashboard.i18n import date_label
 from dashboard.progress import fractional_year
@@ -52,8 +53,8 @@ def _hover(row: Any, labels: Mapping[str, str]) -> str:
     flag = f" · {labels.get(row.status, row.status)}" if row.status in FLAGGED else ""
     scope = getattr(row, "scope", None)
     scope_text = scope if isinstance(scope, str) and scope else labels["scope_unstated"]
-    return (f"{when_label(row.year, row.as_of)} · {labels['source']}: {row.source_title}{flag}"
-            f"<br>{labels['scope']}: {scope_text}")
+    return (f"{when_label(row.year, row.as_of)} · {labels['source']}: {plotly_text(row.source_title)}{flag}"
+            f"<br>{labels['scope']}: {plotly_text(scope_text)}")
 
 
 def _with_gaps(frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +83,7 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
     suffix = unit_suffix(unit)
     for i, (code, region_frame) in enumerate(df.groupby("region_code", sort=False)):
         color = CATEGORICAL[i % len(CATEGORICAL)]
-        label = str(region_frame["label"].iloc[0])
+        label = plotly_text(str(region_frame["label"].iloc[0]))
         scopes = region_frame["scope"].fillna("") if "scope" in region_frame else pd.Series("", region_frame.index)
         generated = region_frame["status"] == "illustrative"
         # generated values are their own segment too: a line never joins a real figure to a generated one
@@ -97,7 +98,8 @@ def trend_chart(df: pd.DataFrame, overlays: Sequence[TargetOverlay] = (), *, uni
                 hover=[_hover(row, labels) for row in frame.itertuples()],
             )
             frame = _with_gaps(frame)
-            name = f"{label} · {scope or labels['scope_unstated']}" if named_scopes and not is_generated else label
+            name = (f"{label} · {plotly_text(scope) or labels['scope_unstated']}" if named_scopes and not is_generated
+                    else label)
             if is_generated:
                 name += f" ({labels['illustrative']})"
             fig.add_trace(go.Scatter(

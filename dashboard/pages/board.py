@@ -19,6 +19,7 @@ from dashboard.components import (
     status_badge,
     warehouse_missing,
 )
+from dashboard.deeplinks import board_region, choice_problem, link_notice
 from dashboard.figures.gauge import target_gauge
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import current_lang, name, t
@@ -36,6 +37,7 @@ from dashboard.views import (
     target_years,
 )
 from pipelines.errors import WarehouseError
+from pipelines.slices import vocabulary
 
 dash.register_page(__name__, path="/", title=lambda: t("nav.board"), name="Targets", order=0)
 
@@ -123,12 +125,13 @@ def layout(horizon: str | list[str] | None = None, region: str | list[str] | Non
     except WarehouseError as exc:
         regions, codes = pd.DataFrame(columns=["region_code", "short_zh", "name_en"]), []
         notice = warehouse_missing(str(exc))
-    region = one(region)
-    region = region if region in (*codes, PROVINCES) else ALL
+    region, region_problem = board_region(one(region), vocabulary(wh), codes) if codes else (ALL, None)
     years = target_years(wh, _filter(region)) if codes else []
     horizon = one(horizon)
     chosen = int(horizon) if horizon and horizon.isdigit() and int(horizon) in years else (
         DEFAULT_HORIZON if DEFAULT_HORIZON in years else (years[-1] if years else None))
+    link = link_notice([region_problem, choice_problem("horizon", horizon, chosen, years, "link.horizon.unknown")],
+                       component_id=ids.LINK_NOTICE)
     if one(present) == "1" and chosen is not None and notice is None:
         return _slides(chosen, region, one(slide), query.get("lang"))
     selector = dcc.RadioItems(id=ids.BOARD_HORIZON, options=[{"label": str(y), "value": y} for y in years],
@@ -138,6 +141,7 @@ def layout(horizon: str | list[str] | None = None, region: str | list[str] | Non
     return html.Div([
         page_header("board.heading", labelled("board.horizon", selector), labelled("board.region", region_picker)),
         notice,
+        link,
         dcc.Loading(html.Div(id=ids.BOARD_CARDS, className="card-grid"), delay_show=300),
         html.Details([html.Summary(t("board.method.title")), html.P(t("board.method.body"))], className="method"),
     ])

@@ -23,6 +23,7 @@ from dashboard.components import (
     source_line,
     warehouse_missing,
 )
+from dashboard.deeplinks import choice_problem, indicator_problem, link_notice
 from dashboard.figures.province_map import graph_config, map_updates, province_map
 from dashboard.figures.ranking import ranking_bars
 from dashboard.i18n import date_label, display_unit, name, t
@@ -67,6 +68,12 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
     chosen = pick_indicator(indicator, list(known.index))
     years = [int(y) for y in known.loc[chosen, "years"]] if chosen else [0]
     start = int(year) if year and year.isdigit() and int(year) in years else years[-1]
+    link = None if notice is not None else link_notice([
+        indicator_problem(indicator, chosen, data.warehouse().indicators(), options,
+                          lambda i: f"/map?{urlencode({'indicator': i})}",
+                          no_data_key="link.indicator.no_province_data"),
+        choice_problem("year", year, start, years, "link.year.unknown") if chosen else None,
+    ], component_id=ids.LINK_NOTICE)
     return html.Div([
         page_header(
             "map.heading",
@@ -76,6 +83,7 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
             reported_toggle(ids.MAP_REPORTED, reported),
         ),
         notice,
+        link,
         html.Div([
             html.Button(t("map.play"), id=ids.MAP_PLAY, className="play-button", n_clicks=0),
             html.Button("‹", id=ids.MAP_PREV_YEAR, className="step-button", n_clicks=0, title=t("map.prev_year"),
@@ -91,7 +99,7 @@ def layout(indicator: str | list[str] | None = None, year: str | list[str] | Non
                       html.Div(id=ids.MAP_CAPTION),  # sources and the illustrative badge, above the fold
                       dcc.Loading(dcc.Graph(id=ids.MAP_GRAPH, config=graph_config(), className="map-graph"),
                                   delay_show=300),
-                      html.P(t("map.click_hint"), className="hint"),
+                      html.P(t("map.click_profile"), className="hint"),
                       chart_tools(ids.MAP_GRAPH)], className="map-column chart-block"),
             html.Div([html.H2(t("map.ranking"), className="chart-title"),
                       dcc.Graph(id=ids.MAP_RANKING, config={"displayModeBar": False}, className="ranking-graph"),
@@ -204,11 +212,19 @@ def step_button(_: int, __: int, year: int, marks: dict[str, str]) -> int:
     return earlier[-1] if earlier else no_update
 
 
-@callback(Output(ids.URL, "href"), Input(ids.MAP_GRAPH, "clickData"), State(ids.MAP_INDICATOR, "value"),
+def clicked_code(click: object, key: str) -> str | None:
+    """The region code a click on the map (``location``) or on a ranking bar (``customdata[0]``) points at."""
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
+    value = point.get(key)
+    code = value[0] if key == "customdata" and isinstance(value, list) and value else value
+    return code if isinstance(code, str) and len(code) == 6 and code.isdigit() and code != "100000" else None
+
+
+@callback(Output(ids.URL, "href"), Input(ids.MAP_GRAPH, "clickData"), Input(ids.MAP_RANKING, "clickData"),
           prevent_initial_call=True)
-def open_trend(click: dict | None, indicator_id: str) -> str:
-    point = (click or {}).get("points", [{}])[0]
-    code = point.get("location")
-    if not code:
-        return no_update
-    return f"/trends?{urlencode({'indicator': indicator_id, 'region': f'100000,{code}'}, safe=',')}"
+def open_profile(map_click: dict | None, bar_click: dict | None) -> str:
+    """A province on the map or a bar in the ranking opens that province's profile."""
+    on_bar = dash.ctx.triggered_id == ids.MAP_RANKING
+    code = clicked_code(bar_click, "customdata") if on_bar else clicked_code(map_click, "location")
+    return f"/province/{code}" if code else no_update

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import dash
@@ -19,12 +20,21 @@ from dashboard.components import (
     source_line,
     warehouse_missing,
 )
+from dashboard.deeplinks import (
+    LinkProblem,
+    group_label,
+    indicator_problem,
+    link_notice,
+    read_regions,
+    unknown_region,
+)
 from dashboard.figures.trend import trend_chart
 from dashboard.i18n import display_unit, name, t
 from dashboard.presenting import for_screen
 from dashboard.urlstate import one
 from dashboard.views import latest_label, pick_indicator, trend_frame, trend_overlays
 from pipelines.errors import WarehouseError
+from pipelines.slices import Vocabulary, split_values, vocabulary
 
 dash.register_page(__name__, path="/trends", title=lambda: t("nav.trends"), name="Trends", order=2)
 
@@ -52,8 +62,11 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
         regions = pd.DataFrame(columns=["region_code", "short_zh", "name_en"])
         notice = warehouse_missing(str(exc))
     chosen = pick_indicator(indicator, list(indicators["indicator_id"]))
-    known = set(regions["region_code"])
-    picked = [c for c in (region or "").split(",") if c in known] or DEFAULT_REGIONS
+    picked, problems = DEFAULT_REGIONS, []
+    if notice is None:
+        picked, problems = _regions_asked(region, vocabulary(wh), chosen)
+        problems.insert(0, indicator_problem(indicator, chosen, wh.indicators(), indicators,
+                                             lambda i: _href(i, region)))
     return html.Div([
         page_header(
             "trends.heading",
@@ -65,6 +78,7 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
             reported_toggle(ids.TRENDS_REPORTED, reported),
         ),
         notice,
+        link_notice(problems, component_id=ids.LINK_NOTICE),
         html.Div([
             html.H2(id=ids.TRENDS_TITLE, className="chart-title"),
             dcc.Loading(dcc.Graph(id=ids.TRENDS_GRAPH, config={"displayModeBar": False}, className="trend-graph"),
@@ -73,6 +87,29 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
             chart_tools(ids.TRENDS_GRAPH),
         ], className="chart-block"),
     ])
+
+
+def _href(indicator_id: str | None, region: str | None) -> str:
+    params = {k: v for k, v in (("indicator", indicator_id), ("region", region)) if v}
+    return "/trends" + (f"?{urlencode(params, safe=',')}" if params else "")
+
+
+def _regions_asked(region: str | None, vocab: Vocabulary, indicator_id: str | None) -> tuple[list[str], list]:
+    """The regions a ``region`` value names, as the API reads it (codes, names, groups), and a notice for every
+    token it could not read and every group (drawn, for now, as its member provinces)."""
+    asked = read_regions(region, vocab)
+    tokens = split_values(region)
+
+    def instead(token: str) -> Callable[[str], str]:  # the same address with this token corrected
+        return lambda code: _href(indicator_id, ",".join(code if x == token else x for x in tokens))
+
+    problems: list[LinkProblem | None] = [
+        unknown_region(vocab, token, instead(token), fallback=None if asked.codes else t("link.national"))
+        for token in asked.unknown]
+    problems += [LinkProblem("region", group, t("link.region.group").format(value=group_label(group),
+                                                                            n=len(vocab.expand(group))))
+                 for group in asked.groups]
+    return list(asked.codes) or DEFAULT_REGIONS, problems
 
 
 @callback(Output(ids.TRENDS_GRAPH, "figure"), Output(ids.TRENDS_CAPTION, "children"),

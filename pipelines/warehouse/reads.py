@@ -87,16 +87,32 @@ class Warehouse:
             ) from None
         return st.st_ino, st.st_mtime_ns
 
+    def _current(self) -> None:
+        """Open the published file, or switch to a newly published one when no query is running (lock held).
+
+        DuckDB caches one database instance per path, so the old connection must be closed before the new
+        file can be seen. Closing would cut off queries and downloads still reading it, so the switch waits for
+        a moment when none is running; until then readers keep the old file. Nobody blocks. The file is
+        stat'ed again after opening: a publish in between would otherwise pair the new file with the old stamp.
+        """
+        stamp = self._stat()
+        if self._con is not None and (stamp == self._stamp or self._active > 0):
+            return
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        while True:
+            con = connect(self.path, read_only=True)
+            opened = self._stat()
+            if opened == stamp:
+                break
+            con.close()
+            stamp = opened
+        self._con, self._stamp = con, stamp
+
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
-            stamp = self._stat()
-            # DuckDB caches one database instance per path, so the old connection must be closed before the
-            # new file can be seen. Closing would cut off queries and downloads still reading it, so the switch
-            # waits for a moment when none is running; until then readers keep the old file. Nobody blocks.
-            if self._con is None or (stamp != self._stamp and self._active == 0):
-                if self._con is not None:
-                    self._con.close()
-                self._con, self._stamp = connect(self.path, read_only=True), stamp
+            self._current()
             self._active += 1
             return self._con.cursor()
 
@@ -120,8 +136,23 @@ class Warehouse:
 
     @property
     def version(self) -> tuple[int, int]:
-        """Changes whenever a new warehouse is published; use it as a cache key."""
-        return self._stat()
+        """Identity (inode, mtime) of the file queries read now; changes when a new warehouse is published.
+
+        Between two calls another thread may switch files; inside :meth:`pinned` it cannot, so use the
+        pinned stamp where a cache key or an ETag must describe exactly what a response holds.
+        """
+        with self._lock:
+            self._current()
+            return self._stamp
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[tuple[int, int]]:
+        """Every query inside the block reads one file, the one whose identity (inode, mtime) it yields."""
+        cur = self._cursor()  # an active reader: the connection cannot switch until it is released
+        try:
+            yield self._stamp
+        finally:
+            self._release(cur)
 
     # -- catalogue ---------------------------------------------------------------------------------
     def indicators(self) -> pd.DataFrame:
@@ -202,6 +233,17 @@ class Warehouse:
             WHERE indicator_id = $indicator AND breakdown = $breakdown AND status <> 'projected'
               AND ($scope IS NULL OR scope = $scope)
         """, {"indicator": indicator_id, "breakdown": breakdown, "scope": scope}).loc[0, "any"])
+
+    def measure_observations_by_region(self, indicator_id: str, breakdown: str = "") -> pd.DataFrame:
+        """``measure_observations`` for every region at once (plus ``region_code``): one query where a page
+        judges one target for the nation and all 34 provinces (``dashboard.distance``)."""
+        return self._dates(self.query("""
+            SELECT o.region_code, o.year, o.value, o.as_of, o.status, o.scope, o.source_id,
+                   s.title AS source_title
+            FROM observations o JOIN sources s USING (source_id)
+            WHERE o.indicator_id = $indicator AND o.breakdown = $breakdown AND o.status <> 'projected'
+            ORDER BY o.region_code, o.year, coalesce(o.as_of, make_date(o.year, 12, 31)), o.status, o.source_id
+        """, {"indicator": indicator_id, "breakdown": breakdown}), "as_of")
 
     def value_range(self, indicator_id: str, *, provinces_only: bool = True) -> tuple[float, float] | None:
         """Smallest and largest value of a plain series over all years: one colour scale for every year."""
@@ -355,3 +397,18 @@ class Warehouse:
 
     def rejected_count(self) -> int:
         return int(self.query("SELECT count(*) AS n FROM rejected_rows").loc[0, "n"])
+
+    # -- province profiles ----------------------------------------------------------------------------
+    def region_indicators(self, region_code: str) -> pd.DataFrame:
+        """Indicators whose plain series (breakdown ``''``) has observations for one region: how many are real
+        (reported or estimated), generated (illustrative) and forecast (projected), and their years."""
+        return self.query("""
+            SELECT o.indicator_id,
+                   count(*) FILTER (WHERE o.status IN ('reported', 'estimated')) AS n_real,
+                   count(*) FILTER (WHERE o.status = 'illustrative') AS n_illustrative,
+                   count(*) FILTER (WHERE o.status = 'projected') AS n_projected,
+                   list(DISTINCT o.year ORDER BY o.year) AS years
+            FROM observations o
+            WHERE o.region_code = $region AND o.breakdown = ''
+            GROUP BY o.indicator_id ORDER BY o.indicator_id
+        """, {"region": region_code})

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,4 +51,6 @@ def serve_dashboard(db: Path) -> Iterator[str]:
 
 
 def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any], timeout: float = 20) -> Any:
-    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(condition)
+    """Poll ``condition`` until it is truthy; an element re-rendered under it (stale) just means "not yet"."""
+    return WebDriverWait(browser, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)

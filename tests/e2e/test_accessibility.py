@@ -53,7 +53,8 @@ return failures;
 """
 PAGES = ["/?horizon=2025", "/?horizon=2027&region=provinces", "/map?indicator=cnc_rate&year=2021",
          "/trends?indicator=cnc_rate&region=100000,500000", "/data?indicator=cnc_rate", "/guide/ingest",
-         "/?horizon=2025&present=1", "/map?indicator=cnc_rate&year=2021&present=1"]
+         "/?horizon=2025&present=1", "/map?indicator=cnc_rate&year=2021&present=1", "/province/320000",
+         "/distance?indicator=cnc_rate", "/sources", "/quality"]
 
 
 @pytest.fixture(scope="module")

@@ -202,7 +202,7 @@ def test_navigation_keeps_the_chosen_indicator(browser: webdriver.Chrome, app_ur
     wait(browser, lambda b: "Digital R&D design-tool penetration" in text_of(b, "#trends-indicator"))
 
 
-def test_clicking_a_province_opens_its_trend(browser: webdriver.Chrome, app_url: str) -> None:
+def test_clicking_a_province_opens_its_profile(browser: webdriver.Chrome, app_url: str) -> None:
     browser.set_window_size(1280, 900)
     browser.get(app_url + "/map?indicator=cnc_rate&year=2020&lang=en")
     wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
@@ -224,12 +224,13 @@ def test_clicking_a_province_opens_its_trend(browser: webdriver.Chrome, app_url:
     actions.pointer_action.move_to_location(int(x), int(y)).pause(0.3).move_to_location(int(x) + 2, int(y) + 1)
     actions.pointer_action.pause(0.3).click()
     actions.perform()
-    wait(browser, lambda b: urlparse(b.current_url).path == "/trends")
-    regions = parse_qs(urlparse(browser.current_url).query)["region"][0].split(",")
-    assert regions[0] == "100000" and len(regions) == 2 and regions[1].isdigit() and regions[1] != "100000"
+    wait(browser, lambda b: urlparse(b.current_url).path.startswith("/province/"))
+    code = urlparse(browser.current_url).path.removeprefix("/province/")
+    assert len(code) == 6 and code.isdigit() and code != "100000"
     wait(browser, lambda b: parse_qs(urlparse(b.current_url).query).get("lang") == ["en"])  # the visitor's own
-    wait(browser, lambda b: "Trends over time" in b.find_element(By.TAG_NAME, "main").text)
-    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#trends-graph .legend .traces")) >= 2)
+    wait(browser, lambda b: text_of(b, "h1.page-title").endswith("· Province profile"))
+    trends = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "a.profile-trends-link"))[0]
+    assert parse_qs(urlparse(trends.get_attribute("href")).query)["region"] == [f"100000,{code}"]  # one click on
 
 
 def test_a_newly_published_warehouse_is_picked_up_without_a_restart(
