@@ -179,11 +179,24 @@ def _components(tree: Any) -> Iterator[Any]:
         yield from _components(getattr(tree, "children", None))
 
 
+def _page_at(path: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The registered page serving ``path`` and its path variables (``/province/<region>`` → region)."""
+    for page in dash.page_registry.values():
+        if page["path"] == path:
+            return page, {}
+        template = page.get("path_template")
+        if template:
+            head, _, rest = template.partition("<")
+            if path.startswith(head) and len(path) > len(head):
+                return page, {rest.rstrip(">"): path[len(head):]}
+    raise LookupError(path)
+
+
 def page_values(app: dash.Dash, path: str, query: dict[str, str]) -> dict[tuple[str, str], Any]:
     """Every (id, property) → value of the shell and of the page at ``path`` as first laid out."""
-    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    page, variables = _page_at(path)
     with app.server.test_request_context(path, query_string=query):
-        trees = [app.layout(), page["layout"](**query)]
+        trees = [app.layout(), page["layout"](**variables, **query)]
     values: dict[tuple[str, str], Any] = {}
     for component in _components(trees):
         cid = getattr(component, "id", None)
@@ -195,7 +208,7 @@ def page_values(app: dash.Dash, path: str, query: dict[str, str]) -> dict[tuple[
 
 PAGES = [("/", {}), ("/map", {"indicator": "cnc_rate", "year": "2020", "mark": "1"}),
          ("/trends", {"indicator": "cnc_rate", "region": "100000,320000"}), ("/data", {"indicator": "cnc_rate"}),
-         ("/quality", {"indicator": "cnc_rate"}), ("/province", {"region": "320000"}),
+         ("/quality", {"indicator": "cnc_rate"}), ("/province/320000", {}),
          ("/distance", {"indicator": "cnc_rate"})]
 
 
@@ -208,6 +221,7 @@ def test_the_inputs_a_page_really_has_answer_without_an_error_logged(
     values = page_values(app, path, query)
     values[("url", "href")] = f"http://localhost{path}"
     values[("url", "hash")] = ""
+    values[("url", "pathname")] = path
     values[("map-graph", "clickData")] = {"points": [{"location": "320000"}]}
     ran = 0
     with caplog.at_level(logging.ERROR):
