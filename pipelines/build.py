@@ -28,6 +28,7 @@ class ManifestEntry:
     indicator: str | None = None
     source: str | None = None
     status: str | None = None
+    sheet: str | None = None  # the XLSX sheet to read (default: as for ingest)
 
 
 def load_manifest(data_dir: Path) -> list[ManifestEntry]:
@@ -43,7 +44,8 @@ def load_manifest(data_dir: Path) -> list[ManifestEntry]:
         try:
             entry = ManifestEntry(**item)
         except TypeError as exc:
-            raise ConfigError(f"{path}: entry {n}: {exc}; expected file, layout, indicator, source, status") from None
+            raise ConfigError(f"{path}: entry {n}: {exc}; expected file, layout, indicator, source, status, "
+                              "sheet") from None
         if entry.layout not in (None, "long", "wide"):
             raise ConfigError(f"{path}: entry {n}: layout {entry.layout!r}; expected long or wide")
         if entry.status not in (None, *STATUSES):
@@ -95,7 +97,7 @@ def build(db: Path, config_dir: Path = CONFIG_DIR, data_dir: Path = DATA_DIR, *,
         writer.load_catalogue(catalogue)
         reports = [
             ingest_into(writer, data_dir / entry.file, indicator=entry.indicator, source=entry.source,
-                        status=entry.status or "reported", layout=entry.layout, command="build")
+                        status=entry.status or "reported", layout=entry.layout, sheet=entry.sheet, command="build")
             for entry in tqdm(entries, desc="build", unit="file", disable=not progress)
         ]
         writer.write_build_info(f"{__version__}+{checksums['code'][:12]}", checksums)

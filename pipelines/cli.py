@@ -14,19 +14,25 @@ from pipelines.ingest import IngestReport, ingest_file
 from pipelines.slices import FORMATS
 from pipelines.warehouse import DEFAULT_DB
 
-MAX_LISTED_REJECTIONS = 50
-
 
 def _print_report(report: IngestReport, *, verbose: bool = True) -> None:
     encoding = f" ({report.encoding})" if report.encoding else ""
+    sheet = f" sheet {report.sheet!r}" if report.sheet else ""
     indicator = f", indicator {report.indicator_id}" if report.indicator_id else ""
-    print(f"{report.file}: {report.layout} layout, {report.file_format}{encoding}, run {report.run_id}{indicator}")
+    print(f"{report.file}: {report.layout} layout, {report.file_format}{sheet}{encoding}, run {report.run_id}"
+          f"{indicator}")
+    for note in report.notes:
+        print(f"  note: {note}")
     if verbose:
-        for rej in report.rejections[:MAX_LISTED_REJECTIONS]:
+        for warning in report.warnings:
+            print(f"  warning: {warning}")
+        if report.warning_count > len(report.warnings):
+            print(f"  … {report.warning_count - len(report.warnings)} more warning(s)")
+        for rej in report.rejections:
             col = f" [{rej.column}]" if rej.column else ""
             print(f"  rejected row {rej.row_number}{col}: {rej.reason}  | {rej.raw}")
-        if len(report.rejections) > MAX_LISTED_REJECTIONS:
-            print(f"  … {len(report.rejections) - MAX_LISTED_REJECTIONS} more in table rejected_rows "
+        if report.rejected > len(report.rejections):
+            print(f"  … {report.rejected - len(report.rejections)} more in table rejected_rows "
                   f"(run_id = {report.run_id})")
         if report.skip_reasons:
             print("  skipped: " + ", ".join(f"{n} {why}" for why, n in report.skip_reasons.most_common()))
@@ -51,7 +57,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     report = ingest_file(args.file, args.db, indicator=args.indicator, source=args.source,
-                         status=args.status, layout=args.layout)
+                         status=args.status, layout=args.layout, sheet=args.sheet)
     _print_report(report)
     return 0
 
@@ -104,6 +110,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--source", help="source id for rows without a source column (default: the file itself)")
     i.add_argument("--status", choices=STATUSES, default="reported", help="default: %(default)s")
     i.add_argument("--layout", choices=("long", "wide"), help="skip layout detection")
+    i.add_argument("--sheet", metavar="NAME", help="XLSX sheet to read (default: the active visible sheet holding "
+                   "a table, else the first visible one that does)")
     i.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     i.set_defaults(func=_cmd_ingest)
 
@@ -133,4 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # the private copy is discarded on the way out
+        print("error: interrupted; the published warehouse is unchanged", file=sys.stderr)
+        return 130
+    except OSError as exc:  # an operational fault no layer above named (the warehouse layer names its own)
+        print(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
         return 1

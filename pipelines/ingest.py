@@ -8,17 +8,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from pipelines.catalogue import Source
 from pipelines.errors import InputFileError
-from pipelines.layouts import Context, Defaults, Rejection, parse
+from pipelines.layouts import Context, Defaults, Rejection, holds_table, parse
 from pipelines.normalise import RegionResolver
 from pipelines.readers import read_table
 from pipelines.warehouse import Writer, staged
-from pipelines.warehouse.writes import OBS_COLUMNS, RunRecord
+from pipelines.warehouse.writes import RunRecord
 
-PROGRESS_ROWS = 20_000  # files longer than this show a progress bar when a person is watching
+PROGRESS_BYTES = 2 * 1024 * 1024  # files larger than this show a progress bar when a person is watching
+MAX_LISTED_REJECTIONS = 50  # rejections carried in the report (all of them are in rejected_rows)
 
 
 @dataclass
@@ -36,8 +35,12 @@ class IngestReport:
     revised: int
     rejected: int
     skipped: int
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)  # the first MAX_LISTED_REJECTIONS, in row order
     skip_reasons: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)  # doubtful rows, loaded all the same (the first 50)
+    warning_count: int = 0
+    sheet: str | None = None  # the XLSX sheet read
+    notes: list[str] = field(default_factory=list)  # how the file was read (another sheet with a table, …)
 
     @property
     def accounting(self) -> str:
@@ -59,10 +62,11 @@ def _outcome(loaded: int, rejected: int) -> str:
 
 
 def ingest_into(writer: Writer, path: Path, *, indicator: str | None = None, source: str | None = None,
-                status: str = "reported", layout: str | None = None, command: str = "ingest") -> IngestReport:
+                status: str = "reported", layout: str | None = None, sheet: str | None = None,
+                command: str = "ingest") -> IngestReport:
     """Load one file into an open staged warehouse; raises InputFileError when the file is unusable."""
     started = dt.datetime.now(dt.UTC)
-    table = read_table(path)
+    table = read_table(path, sheet=sheet, holds_table=lambda rows: holds_table(rows, layout))
     indicators = writer.indicators()
     if indicator is not None and indicator not in indicators:
         choices = ", ".join(sorted(indicators))
@@ -75,34 +79,32 @@ def ingest_into(writer: Writer, path: Path, *, indicator: str | None = None, sou
         raise InputFileError(f"{path}: source {source!r} holds generated values; pass --status illustrative")
     own_source = file_source(path, table.sha256)
     ctx = Context(indicators, RegionResolver(writer.regions()), known_sources | {own_source.source_id}, illustrative)
-    progress = len(table.rows) > PROGRESS_ROWS and sys.stderr.isatty()
-    parsed = parse(table, ctx, Defaults(indicator, source or own_source.source_id, status, layout), progress=progress)
+    progress = path.stat().st_size > PROGRESS_BYTES and sys.stderr.isatty()
+    staging = writer.staging()
+    parsed = parse(table, ctx, Defaults(indicator, source or own_source.source_id, status, layout),
+                   progress=progress, sink=staging)
+    settled = staging.settle()
 
-    incoming = pd.DataFrame([[getattr(c, col) for col in OBS_COLUMNS] for c in parsed.candidates],
-                            columns=list(OBS_COLUMNS))
-    labels = writer.classify(incoming)
-    to_load = incoming[labels != "same"]
-    skip_reasons = Counter(reason.split(" of row")[0] for _, reason in parsed.skipped)
-    skip_reasons["already in warehouse"] += int((labels == "same").sum())
-    skip_reasons = +skip_reasons
-    loaded, rejected = len(to_load), len(parsed.rejections)
-    skipped = len(parsed.skipped) + int((labels == "same").sum())
-    if (to_load["source_id"] == own_source.source_id).any():
+    skip_reasons = parsed.skipped + Counter({"duplicate": settled.duplicates, "already in warehouse": settled.same})
+    loaded, revised = settled.new + settled.changed, settled.changed
+    rejected = parsed.rejected + settled.conflicts
+    skipped = sum(skip_reasons.values())
+    if staging.loads_source(own_source.source_id):
         writer.ensure_source(own_source)
     run_id = writer.insert_run(RunRecord(
         command=command, started_at=started, finished_at=dt.datetime.now(dt.UTC), file_name=path.name,
         sha256=table.sha256, file_format=table.file_format, encoding=table.encoding, layout=parsed.layout,
         indicator_id=parsed.indicator_id, source_id=source, status=status, rows_read=parsed.read,
-        rows_loaded=loaded, rows_revised=int((labels == "changed").sum()), rows_rejected=rejected,
-        rows_skipped=skipped, outcome=_outcome(loaded, rejected),
+        rows_loaded=loaded, rows_revised=revised, rows_rejected=rejected, rows_skipped=skipped,
+        outcome=_outcome(loaded, rejected),
     ))
-    writer.insert_rejections(run_id, parsed.rejections)
-    writer.merge(to_load, run_id)
+    staging.commit(run_id)
+    listed = [Rejection(*r) for r in writer.rejections_of(run_id, MAX_LISTED_REJECTIONS)]
     return IngestReport(
         file=path, run_id=run_id, layout=parsed.layout, file_format=table.file_format, encoding=table.encoding,
-        indicator_id=parsed.indicator_id,
-        read=parsed.read, loaded=loaded, revised=int((labels == "changed").sum()), rejected=rejected,
-        skipped=skipped, rejections=parsed.rejections, skip_reasons=skip_reasons,
+        indicator_id=parsed.indicator_id, read=parsed.read, loaded=loaded, revised=revised, rejected=rejected,
+        skipped=skipped, rejections=listed, skip_reasons=+skip_reasons,
+        warnings=parsed.warnings, warning_count=parsed.warning_count, sheet=table.sheet, notes=list(table.notes),
     )
 
 

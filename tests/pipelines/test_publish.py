@@ -44,10 +44,12 @@ def test_a_build_killed_midway_leaves_the_published_warehouse_byte_for_byte(
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert digest(empty_warehouse) == before
-    # the killed writer's lock died with it: the next writer proceeds
+    assert staged.exists()  # SIGKILL left the private copy behind
+    # the killed writer's lock died with it: the next writer proceeds, and removes the copy
     path = tmp_path / "one.csv"
     path.write_text("indicator,region,year,value\ncnc_rate,全国,2020,52.1\n", encoding="utf-8")
     assert ingest_file(path, empty_warehouse).loaded == 1
+    assert not list(empty_warehouse.parent.glob(".*.tmp*"))
 
 
 def test_readers_during_publishes_see_the_old_or_the_new_warehouse_never_a_mix(
