@@ -197,36 +197,8 @@ def jsonable_rows(table: pa.Table | pa.RecordBatch) -> list[dict[str, Any]]:
     return rows
 
 
-class _Chunks:
-    """A write-only file for pyarrow writers whose contents are handed on (and dropped) after each batch."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-        self._size = 0
-        self.closed = False
-
-    def write(self, data: bytes) -> int:
-        self._parts.append(bytes(data))
-        self._size += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self._size
-
-    def flush(self) -> None:
-        """Nothing buffered here: bytes are handed on by :meth:`drain`."""
-
-    def close(self) -> None:
-        self.closed = True
-
-    def drain(self) -> bytes:
-        out = b"".join(self._parts)
-        self._parts.clear()
-        return out
-
-
 def _parquet(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
-    sink = _Chunks()
+    sink = xlsx.ByteSink()
     schema = reader.schema.with_metadata(prov.parquet_metadata())
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
         for batch in reader:
@@ -236,7 +208,7 @@ def _parquet(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
 
 
 def _csv(reader: pa.RecordBatchReader, prov: Provenance) -> Iterator[bytes]:
-    sink = _Chunks()
+    sink = xlsx.ByteSink()
     sink.write(UTF8_BOM)
     with pacsv.CSVWriter(sink, reader.schema) as writer:
         for batch in reader:

@@ -59,12 +59,14 @@ def extent(columns: int, rows: int) -> str:
     return f"A1:{column_letters(max(columns, 1))[-1]}{max(rows, 1)}"
 
 
-class _Drain:
-    """A write-only file for ``zipfile`` whose bytes are taken away after every write (it cannot seek)."""
+class ByteSink:
+    """A write-only file whose bytes are handed on (and dropped) by :meth:`drain`: zipfile here and the pyarrow
+    writers of ``pipelines.export`` write into it, so an export streams instead of growing in memory."""
 
     def __init__(self) -> None:
         self._parts: list[bytes] = []
         self._size = 0
+        self.closed = False
 
     def write(self, data: bytes) -> int:
         self._parts.append(bytes(data))
@@ -77,7 +79,10 @@ class _Drain:
     def flush(self) -> None:
         """Nothing is buffered here."""
 
-    def take(self) -> bytes:
+    def close(self) -> None:
+        self.closed = True
+
+    def drain(self) -> bytes:
         out = b"".join(self._parts)
         self._parts.clear()
         return out
@@ -166,11 +171,11 @@ def table_rows(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> Iterator
 
 def workbook(sheets: Sequence[Sheet]) -> Iterator[bytes]:
     """The bytes of an XLSX file with these sheets, yielded as they are compressed."""
-    sink = _Drain()
+    sink = ByteSink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for part, text in _package_parts([sheet.name for sheet in sheets]):
             zf.writestr(part, text)
-        yield sink.take()
+        yield sink.drain()
         for number, sheet in enumerate(sheets, start=1):
             with zf.open(f"xl/worksheets/sheet{number}.xml", "w") as member:
                 dimension = f'<dimension ref="{sheet.extent}"/>' if sheet.extent else ""
@@ -178,10 +183,10 @@ def workbook(sheets: Sequence[Sheet]) -> Iterator[bytes]:
                              "<sheetData>".encode())
                 for chunk in sheet.rows:
                     member.write(chunk)
-                    if out := sink.take():
+                    if out := sink.drain():
                         yield out
                 member.write(b"</sheetData></worksheet>")
-    yield sink.take()
+    yield sink.drain()
 
 
 def _package_parts(names: Sequence[str]) -> list[tuple[str, str]]:

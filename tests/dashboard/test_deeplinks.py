@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dash
 import pytest
+from component_tree import text_of, walk
 from dash.development.base_component import Component
 
 from dashboard import ids
@@ -22,25 +22,6 @@ from pipelines.warehouse import Warehouse
 @pytest.fixture(scope="module")
 def vocab(shipped_warehouse: Path) -> Any:
     return vocabulary(Warehouse(shipped_warehouse))
-
-
-def walk(node: Any) -> Iterator[Component]:
-    if isinstance(node, list | tuple):
-        for child in node:
-            yield from walk(child)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
-
-
-def text_of(node: Any) -> str:
-    if isinstance(node, str | int | float):
-        return str(node)
-    if isinstance(node, list | tuple):
-        return "".join(text_of(child) for child in node)
-    if isinstance(node, Component):
-        return text_of(getattr(node, "children", None) or "")
-    return ""
 
 
 def by_id(tree: Any, component_id: str) -> Component | None:

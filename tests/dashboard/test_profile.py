@@ -4,7 +4,6 @@ and a generated value never earns a rank."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import dash
 import pandas as pd
 import pytest
-from dash.development.base_component import Component
+from component_tree import prop, text_of, walk
 
 from dashboard import ids, views
 from dashboard.figures.small_multiples import figure_height, grid_shape, small_multiples
@@ -35,29 +34,6 @@ def wh(shipped_warehouse: Path) -> Warehouse:
 def page(app: dash.Dash, client: Any) -> ModuleType:
     """The page module as Dash loaded it (``pages.province``); importing it afresh would register it twice."""
     return sys.modules["pages.province"]
-
-
-def walk(node: Any) -> Iterator[Component]:
-    if isinstance(node, list | tuple):
-        for child in node:
-            yield from walk(child)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
-
-
-def text_of(node: Any) -> str:
-    if isinstance(node, str | int | float):
-        return str(node)
-    if isinstance(node, list | tuple):
-        return "".join(text_of(child) for child in node)
-    if isinstance(node, Component):
-        return text_of(getattr(node, "children", None) or "")
-    return ""
-
-
-def prop(component: Component, key: str) -> Any:
-    return component.to_plotly_json()["props"].get(key)
 
 
 def _indicator(wh: Warehouse, indicator_id: str) -> pd.Series:

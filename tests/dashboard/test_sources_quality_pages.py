@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
+from component_tree import prop, text_of, walk
 from dash.development.base_component import Component
 
 from dashboard import data, ids
@@ -33,30 +34,6 @@ BAD_CSV = (
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def walk(node: Any) -> Iterator[Component]:
-    """Every component in a layout tree, depth first."""
-    if isinstance(node, list | tuple):
-        for child in node:
-            yield from walk(child)
-    elif isinstance(node, Component):
-        yield node
-        yield from walk(getattr(node, "children", None))
-
-
-def prop(component: Component, key: str) -> Any:
-    return component.to_plotly_json()["props"].get(key)
-
-
-def text_of(node: Any) -> str:
-    if isinstance(node, str | int | float):
-        return str(node)
-    if isinstance(node, list | tuple):
-        return "".join(text_of(child) for child in node)
-    if isinstance(node, Component):
-        return text_of(getattr(node, "children", None) or "")
-    return ""
-
-
 def by_id(tree: Any, component_id: str) -> Component:
     return next(c for c in walk(tree) if getattr(c, "id", None) == component_id)
 
