@@ -45,6 +45,35 @@ _SLICE_ROWS = """
 """
 
 
+# One value per region and year (a map year, a board series): a real figure beats a generated one, then the
+# latest as-of date. The year-step hot path runs this, so it has no second window.
+_SERIES_FROM = """
+    SELECT o.region_code, r.name_zh, r.short_zh, r.name_en, o.year, o.value, o.as_of, o.status,
+           o.source_id, s.title AS source_title, o.scope, o.note
+    FROM observations o
+    JOIN regions r USING (region_code)
+    JOIN sources s USING (source_id)
+    WHERE o.indicator_id = $indicator AND o.breakdown = ''
+      AND ($regions IS NULL OR list_contains($regions, o.region_code))
+      AND ($year IS NULL OR o.year = $year)
+      AND ($projected OR o.status <> 'projected')
+      AND ($statuses IS NULL OR list_contains($statuses, o.status))
+"""
+_SERIES_ORDER = """
+        ORDER BY o.status = 'illustrative', coalesce(o.as_of, make_date(o.year, 12, 31)) DESC,
+                 o.status = 'estimated', o.source_id) = 1
+"""
+_SERIES_SORT = " ORDER BY o.region_code, o.year, coalesce(o.as_of, make_date(o.year, 12, 31))"
+_SERIES = (_SERIES_FROM + "QUALIFY row_number() OVER (PARTITION BY o.region_code, o.year" + _SERIES_ORDER
+           + _SERIES_SORT)
+# One value per region, year and scope (trend segments); a region-year with any real figure drops its
+# generated ones, whatever scope they carry.
+_SERIES_BY_SCOPE = (_SERIES_FROM + "QUALIFY row_number() OVER (PARTITION BY o.region_code, o.year, "
+                    "coalesce(o.scope, '')" + _SERIES_ORDER + """
+        AND (o.status <> 'illustrative'
+             OR bool_and(o.status = 'illustrative') OVER (PARTITION BY o.region_code, o.year))""" + _SERIES_SORT)
+
+
 @dataclass(frozen=True)
 class SliceFacts:
     """What an export's provenance says about its slice: size, indicators, sources and the build."""
@@ -191,26 +220,9 @@ class Warehouse:
         a region-year with any real figure drops its generated ones), then the latest ``as_of`` wins (no
         ``as_of`` means year-end), so a September figure yields to the year-end one.
         """
-        return self._dates(self.query("""
-            SELECT o.region_code, r.name_zh, r.short_zh, r.name_en, o.year, o.value, o.as_of, o.status,
-                   o.source_id, s.title AS source_title, o.scope, o.note
-            FROM observations o
-            JOIN regions r USING (region_code)
-            JOIN sources s USING (source_id)
-            WHERE o.indicator_id = $indicator AND o.breakdown = ''
-              AND ($regions IS NULL OR list_contains($regions, o.region_code))
-              AND ($year IS NULL OR o.year = $year)
-              AND ($projected OR o.status <> 'projected')
-              AND ($statuses IS NULL OR list_contains($statuses, o.status))
-            QUALIFY row_number() OVER (
-                PARTITION BY o.region_code, o.year, CASE WHEN $by_scope THEN coalesce(o.scope, '') END
-                ORDER BY o.status = 'illustrative', coalesce(o.as_of, make_date(o.year, 12, 31)) DESC,
-                         o.status = 'estimated', o.source_id) = 1
-                AND (o.status <> 'illustrative'
-                     OR bool_and(o.status = 'illustrative') OVER (PARTITION BY o.region_code, o.year))
-            ORDER BY o.region_code, o.year, coalesce(o.as_of, make_date(o.year, 12, 31))
-        """, {"indicator": indicator_id, "regions": region_codes, "year": year, "projected": include_projected,
-              "by_scope": by_scope, "statuses": list(statuses) if statuses else None}), "as_of")
+        params = {"indicator": indicator_id, "regions": region_codes, "year": year, "projected": include_projected,
+                  "statuses": list(statuses) if statuses else None}
+        return self._dates(self.query(_SERIES_BY_SCOPE if by_scope else _SERIES, params), "as_of")
 
     def measure_observations(self, indicator_id: str, region_code: str, breakdown: str = "") -> pd.DataFrame:
         """Every non-forecast observation of one measure in one region, across scopes and sources.
