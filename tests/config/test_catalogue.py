@@ -664,8 +664,10 @@ def test_tian_yulong_spoke_as_chief_engineer_and_spokesperson() -> None:
 
 # --- our own words: nothing shipped repeats a quote of the reference list -----------------------------
 
-# shared/ stands beside the checkout, here and in CI
-REFERENCE = Path(os.environ.get("IMM_REFERENCE_DIR", ROOT.parent / "shared" / "reference")) / "province-figures.md"
+# shared/ stands beside the checkout (in CI too); the workplace keeps its own copy at /work/shared
+_REFERENCE_DIRS = [Path(d) for d in (os.environ.get("IMM_REFERENCE_DIR"),) if d] + [
+    ROOT.parent / "shared" / "reference", Path("/work/shared/reference")]
+REFERENCE = next((d for d in _REFERENCE_DIRS if d.is_dir()), _REFERENCE_DIRS[0]) / "province-figures.md"
 SHARED_MIN = 12  # characters in common with a quote that make a copy
 HEADLINE_NAMES = (  # indicator names as the plans and releases word them, beyond config/indicators.yaml
     "关键工序数控化率", "关键工序制造装备数控化率", "数字化研发设计工具普及率", "经营管理数字化普及率",
