@@ -60,6 +60,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from dashboard.figures.numbers import precision_of
 from dashboard.figures.trend import when_label
 from dashboard.i18n import display_unit
 from dashboard.progress import COMPARE, Point, Progress, Status
@@ -238,7 +239,7 @@ def _row(target: pd.Series, observations: pd.DataFrame, published: pd.DataFrame,
         "plan_id": target["plan_id"], "target_year": int(target["target_year"]),
         "comparator": target["comparator"], "target_value": float(target["value"]),
         "target_text": target_text(target["comparator"], float(target["value"]), display_unit(indicator),
-                                   int(target["target_year"])),
+                                   int(target["target_year"]), precision_of(indicator)),
         "target_source": target["source_title"],
         "eurostat": str(d.eurostat), "sdsn": d.sdsn, "differs": d.differs,
         "years_ahead": d.years_ahead, "reached": d.reach.kind, "reached_year": d.reach.year,

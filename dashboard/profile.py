@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.figures.numbers import precision_of
 from dashboard.figures.trend import when_label
 from dashboard.i18n import display_unit, name
 from dashboard.views import Card, board_cards, map_frame, national_target, target_text, target_years, trend_frame
@@ -69,6 +70,7 @@ class IndicatorRow:
     name_zh: str
     name_en: str
     unit: str  # the display unit (%, 家 / providers, or nothing)
+    precision: int  # decimals its values are shown with
     flow: bool  # values are per batch or year (a count of projects), not levels
     province: Figure
     national: Figure | None  # the national figure of the same year, else of the nearest one
@@ -160,10 +162,11 @@ def indicator_row(wh: Warehouse, indicator: pd.Series, code: str, *, real_only: 
     real_years = sorted({int(y) for y in mine.loc[mine["status"].isin(REAL_STATUSES), "year"]})
     return IndicatorRow(
         indicator_id=str(indicator["indicator_id"]), name_zh=str(indicator["name_zh"]),
-        name_en=str(indicator["name_en"]), unit=unit, flow=indicator["accumulation"] == "flow",
+        name_en=str(indicator["name_en"]), unit=unit, precision=precision_of(indicator),
+        flow=indicator["accumulation"] == "flow",
         province=figure, national=national,
         national_target=None if target is None else target_text(
-            target["comparator"], float(target["value"]), unit, int(target["target_year"])),
+            target["comparator"], float(target["value"]), unit, int(target["target_year"]), precision_of(indicator)),
         rank=province_rank(wh, indicator, code, real_years),
     )
 
@@ -196,11 +199,12 @@ def trend_panels(wh: Warehouse, rows: tuple[IndicatorRow, ...], code: str, *, re
         frame = trend_frame(wh, ind, [code, NATIONAL], real_only=real_only)
         if frame.empty:
             continue
-        frames.append(frame.assign(panel=row.indicator_id, title=name(ind), unit=row.unit, flow=row.flow,
+        frames.append(frame.assign(panel=row.indicator_id, title=name(ind), unit=row.unit, precision=row.precision,
+                                   flow=row.flow,
                                    role=["province" if c == code else "national" for c in frame["region_code"]]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["panel", "title", "unit", "flow", "role", "region_code", "label", "year", "value", "as_of",
-                 "status", "source_title", "scope"])
+        columns=["panel", "title", "unit", "precision", "flow", "role", "region_code", "label", "year", "value",
+                 "as_of", "status", "source_title", "scope"])
 
 
 def province_profile(wh: Warehouse, code: str, *, real_only: bool = False) -> Profile:

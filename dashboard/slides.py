@@ -15,9 +15,10 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components import illustrative_badge, status_badge
 from dashboard.figures.gauge import target_gauge
+from dashboard.figures.numbers import value_text
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import name, t
-from dashboard.views import Card, format_value, point_year
+from dashboard.views import Card, point_year
 
 
 def slide_key(card: Card) -> str:
@@ -68,12 +69,14 @@ def slide_layout(d: Deck, params: dict[str, object]) -> html.Div:
     if card.verdict.scope:
         facts.append(html.Div([html.Span(t("trends.scope"), className="slide-label"), card.verdict.scope]))
     if p.baseline is not None and p.status != "achieved":
+        baseline = value_text(p.baseline.value, card.unit, card.precision)
         facts.append(html.Div([html.Span(t("board.baseline"), className="slide-label"),
-                               f"{format_value(p.baseline.value, card.unit)} ({point_year(p.baseline)})"]))
+                               f"{baseline} ({point_year(p.baseline)})"]))
     if card.context:
         facts.append(html.Div([html.Span(t("board.context"), className="slide-label"), card.context]))
     gauge = dcc.Graph(
         figure=target_gauge(card.latest_value, card.target_value, unit=card.unit, value_kind=card.value_kind,
+                            precision=card.precision,
                             color=STATUS_COLORS[p.status], height=None),
         config={"displayModeBar": False, "staticPlot": True, "responsive": True}, className="slide-gauge",
     ) if has_value else None

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.figures.theme import unit_suffix
+from dashboard.figures.numbers import precision_of, value_text
 from dashboard.figures.trend import TargetOverlay, when_label
+from dashboard.groups import STATUS_WEIGHT
 from dashboard.i18n import current_lang, display_unit, name
 from dashboard.progress import COMPARE, Point, Progress, Status, fractional_year
 from dashboard.verdicts import Verdict, assess
@@ -38,10 +39,6 @@ def pick_indicator(asked: str | None, available: list[str]) -> str | None:
     return available[0] if available else None
 
 
-def format_value(value: float, unit: str) -> str:
-    """52.1%, 421, 7,500,000 persons: counts need no unit word, percentages no space."""
-    text = f"{value:,.1f}" if abs(value) < 1000 and value != int(value) else f"{value:,.0f}"
-    return text + unit_suffix(unit)
 
 
 def latest_label(frame: pd.DataFrame) -> str | None:
@@ -59,11 +56,9 @@ def point_year(point: Point) -> int:
     return math.ceil(point.when) - 1
 
 
-def target_text(comparator: str, value: float, unit: str, year: int) -> str:
-    return f"{COMPARATOR_TEXT[comparator]} {format_value(value, unit)} ({year})"
+def target_text(comparator: str, value: float, unit: str, year: int, precision: int) -> str:
+    return f"{COMPARATOR_TEXT[comparator]} {value_text(value, unit, precision)} ({year})"
 
-
-STATUS_WEIGHT = {"reported": 0, "estimated": 1, "projected": 2, "illustrative": 3}
 
 
 def cumulative(series: pd.DataFrame) -> pd.DataFrame:
@@ -85,6 +80,7 @@ class Card:
     name_zh: str
     name_en: str
     unit: str
+    precision: int
     value_kind: str
     region_code: str
     region_name: str
@@ -132,7 +128,8 @@ def _context(wh: Warehouse, indicator: pd.Series, target: pd.Series) -> tuple[st
     chosen = due if not due.empty else series.head(1)
     real = chosen[chosen["status"] != "illustrative"]
     last = (real if not real.empty else chosen).iloc[-1]
-    text = f"{format_value(float(last['value']), display_unit(indicator))} ({when_label(last['year'], last['as_of'])})"
+    text = (f"{value_text(float(last['value']), display_unit(indicator), precision_of(indicator))} "
+            f"({when_label(last['year'], last['as_of'])})")
     if isinstance(last["scope"], str) and last["scope"]:
         text += f" · {last['scope']}"
     return text, last["status"] == "illustrative"
@@ -157,9 +154,9 @@ def board_cards(wh: Warehouse, target_year: int, region: str | None = None) -> l
         cumulative_measure = t["measure_kind"] == "cumulative"
         cards.append(Card(
             indicator_id=ind["indicator_id"], name_zh=ind["name_zh"], name_en=ind["name_en"], unit=display_unit(ind),
-            value_kind=ind["value_kind"], region_code=t["region_code"],
+            precision=precision_of(ind), value_kind=ind["value_kind"], region_code=t["region_code"],
             region_name=name(regions.loc[t["region_code"]]), plan_id=t["plan_id"],
-            target=target_text(t["comparator"], float(t["value"]), display_unit(ind), target_year),
+            target=target_text(t["comparator"], float(t["value"]), display_unit(ind), target_year, precision_of(ind)),
             target_value=float(t["value"]),
             target_source=" · ".join(x for x in (t["source_title"], t["source_locator"]) if isinstance(x, str)),
             target_scope=t["scope"] if isinstance(t["scope"], str) else None,
@@ -279,7 +276,7 @@ def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str])
         target_year, value = int(row["target_year"]), float(row["value"])
         verdict = target_verdict(wh, row)
         progress = verdict.progress
-        label = target_text(row["comparator"], value, display_unit(indicator), target_year)
+        label = target_text(row["comparator"], value, display_unit(indicator), target_year, precision_of(indicator))
         required: list[tuple[float, float]] = []
         projection: list[tuple[float, float]] = []
         # paths are drawn only where the chart plots what the verdict judged

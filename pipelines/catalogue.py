@@ -66,6 +66,7 @@ class Indicator:
     scope: str | None = None
     unit_zh: str | None = None  # the word a count or head-count is read with: 6,000 家 / 6,000 providers
     unit_en: str | None = None
+    precision: int = 1  # decimals every view shows a value with: 52.1 %, 421 factories
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import math
 
 import plotly.graph_objects as go
 
+from dashboard.figures.numbers import d3_format
 from dashboard.figures.theme import ACCENT, GRID, INK, base_layout
 
 
@@ -19,7 +20,7 @@ def gauge_range(value: float | None, target: float, value_kind: str) -> tuple[fl
     return (lo - pad if lo < 0 else 0.0), (hi + pad if hi > 0 else 0.0)
 
 
-def target_gauge(value: float | None, target: float, *, unit: str, value_kind: str,
+def target_gauge(value: float | None, target: float, *, unit: str, value_kind: str, precision: int,
                  color: str = ACCENT, height: int | None = 170) -> go.Figure:
     """Gauge figure; ``value`` None draws an empty gauge with the target still marked. ``height`` None lets
     it fill its container (presenter slides), with type sized to match."""
@@ -31,7 +32,8 @@ def target_gauge(value: float | None, target: float, *, unit: str, value_kind: s
     indicator = go.Indicator(
         mode="gauge+number" if shown is not None else "gauge",
         value=shown if shown is not None else axis_range[0],
-        number={"suffix": suffix, "font": {"size": 34 if height else 96, "color": INK}, "valueformat": ",.4~g"},
+        number={"suffix": suffix, "font": {"size": 34 if height else 96, "color": INK},
+                "valueformat": d3_format(precision)},
         gauge={
             "shape": "angular",
             "axis": {"range": axis_range, "tickwidth": 1, "tickcolor": GRID, "nticks": 5,

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.figures.escape import plotly_text
+from dashboard.figures.numbers import d3_format
 from dashboard.figures.theme import CATEGORICAL, GRID, MUTED, base_layout, unit_suffix
 from dashboard.figures.trend import FLAGGED, SCOPE_DASHES, SCOPE_SYMBOLS, axis_x, when_label
 
@@ -78,9 +79,10 @@ def _segments(frame: pd.DataFrame) -> list[tuple[str, bool, pd.DataFrame]]:
 
 
 def small_multiples(df: pd.DataFrame, *, labels: Mapping[str, str] = DEFAULT_LABELS) -> go.Figure:
-    """``df``: panel (indicator id), title, unit (display unit), role (``province`` or ``national``), label (the
-    region's name), year, value, as_of, status, source_title, scope — panels in the order given. One panel per
-    indicator, the province in orange over the nation in blue, a legend of the two (and of generated values)."""
+    """``df``: panel (indicator id), title, unit (display unit), precision (decimals), role (``province`` or
+    ``national``), label (the region's name), year, value, as_of, status, source_title, scope — panels in the
+    order given. One panel per indicator, the province in orange over the nation in blue, a legend of the two
+    (and of generated values)."""
     labels = {**DEFAULT_LABELS, **labels}
     panels = list(dict.fromkeys(df["panel"])) if not df.empty else []
     n_rows, n_cols = grid_shape(len(panels))
@@ -93,6 +95,7 @@ def small_multiples(df: pd.DataFrame, *, labels: Mapping[str, str] = DEFAULT_LAB
         frame = df[df["panel"] == panel]
         unit = str(frame["unit"].iloc[0])
         suffix = unit_suffix(unit)
+        value_format = d3_format(int(frame["precision"].iloc[0]))
         for role in ROLES:
             mine = frame[frame["role"] == role]
             for j, (scope, generated, segment) in enumerate(_segments(mine) if not mine.empty else []):
@@ -108,7 +111,7 @@ def small_multiples(df: pd.DataFrame, *, labels: Mapping[str, str] = DEFAULT_LAB
                           "dash": SCOPE_DASHES[j % len(SCOPE_DASHES)]},
                     marker={"size": 6, "symbol": SCOPE_SYMBOLS[j % len(SCOPE_SYMBOLS)]},
                     opacity=0.55 if generated else 1.0, customdata=segment[["hover"]],
-                    hovertemplate=f"%{{y:,.4~g}}{suffix}<br>%{{customdata[0]}}<extra>{region}</extra>",
+                    hovertemplate=f"%{{y:{value_format}}}{suffix}<br>%{{customdata[0]}}<extra>{region}</extra>",
                     meta={"panel": panel, "role": role, "region_code": str(mine["region_code"].iloc[0]),
                           "scope": scope, "illustrative": generated},
                 ), row=row + 1, col=col + 1)

@@ -21,6 +21,7 @@ from dashboard.components import (
 )
 from dashboard.deeplinks import board_region, choice_problem, link_notice
 from dashboard.figures.gauge import target_gauge
+from dashboard.figures.numbers import value_text
 from dashboard.figures.theme import STATUS_COLORS
 from dashboard.i18n import current_lang, name, t
 from dashboard.progress import Status
@@ -31,7 +32,6 @@ from dashboard.views import (
     PROVINCES,
     Card,
     board_cards,
-    format_value,
     point_year,
     target_regions,
     target_years,
@@ -70,7 +70,8 @@ def _card(card: Card) -> html.Article:
     has_value = card.latest_value is not None
     gauge = (
         dcc.Graph(id=gauge_id(card), figure=target_gauge(card.latest_value, card.target_value, unit=card.unit,
-                                                          value_kind=card.value_kind, color=STATUS_COLORS[p.status]),
+                                                          value_kind=card.value_kind, precision=card.precision,
+                                                          color=STATUS_COLORS[p.status]),
                   config={"displayModeBar": False, "staticPlot": True}, className="gauge")
         if has_value else None
     )
@@ -88,7 +89,7 @@ def _card(card: Card) -> html.Article:
                   html.Dd(card.verdict.scope or t("scope.unstated"))]
     if p.baseline is not None and p.status != "achieved":
         facts += [html.Dt(t("board.baseline")),
-                  html.Dd(f"{format_value(p.baseline.value, card.unit)} ({point_year(p.baseline)})")]
+                  html.Dd(f"{value_text(p.baseline.value, card.unit, card.precision)} ({point_year(p.baseline)})")]
     if card.context:
         facts += [html.Dt(t("board.context")), html.Dd(card.context)]
     return html.Article([

@@ -27,11 +27,12 @@ from dashboard.components import (
 )
 from dashboard.distance import OWN, SDSN_AS_EUROSTAT, Sdsn, choose_target, counts, distance_frame, targeted_indicators
 from dashboard.figures.distance_chart import distance_bars, years_text
+from dashboard.figures.numbers import precision_of, value_text
 from dashboard.figures.theme import STATUS_COLORS, text_on
 from dashboard.i18n import current_lang, display_unit, name, t
 from dashboard.presenting import for_screen
 from dashboard.urlstate import one
-from dashboard.views import format_value, latest_label, pick_indicator, target_text
+from dashboard.views import latest_label, pick_indicator, target_text
 from pipelines.catalogue import NATIONAL
 from pipelines.errors import WarehouseError
 
@@ -60,7 +61,8 @@ def target_options(indicator_id: str, asked: str | None) -> tuple[list[dict[str,
     national = targets[targets["region_code"] == NATIONAL]
     plan = "plan_name_zh" if current_lang() == "zh" else "plan_name_en"
     options = [{"label": t("distance.target.national").format(
-        target=target_text(r.comparator, float(r.value), display_unit(ind), int(r.target_year)),
+        target=target_text(r.comparator, float(r.value), display_unit(ind), int(r.target_year),
+                           precision_of(ind)),
         plan=getattr(r, plan)), "value": r.plan_id} for r in national.itertuples()]
     if (targets["region_code"] != NATIONAL).any() or national.empty:
         options.append({"label": t("distance.target.own"), "value": OWN})
@@ -127,10 +129,10 @@ def _reached_text(kind: str, year: object) -> str:
     return str(year) if kind == "year" else t(f"distance.reached.{kind}")
 
 
-def shown_rows(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+def shown_rows(frame: pd.DataFrame, unit: str, precision: int) -> pd.DataFrame:
     """The frame with the texts chart and table show, in the visitor's language."""
     has_value = frame["latest_value"].notna()
-    latest = [f"{format_value(v, unit)} ({w})" if pd.notna(v) else "—"
+    latest = [f"{value_text(v, unit, precision)} ({w})" if pd.notna(v) else "—"
               for v, w in zip(frame["latest_value"], frame["latest_when"], strict=True)]
     return frame.assign(
         latest_text=latest, has_value=has_value,
@@ -213,7 +215,7 @@ def draw_distance(indicator_id: str | None, target: str | None) -> tuple:
         raise PreventUpdate
     wh = data.warehouse()
     ind, choice = _indicator(indicator_id), choose_target(wh, indicator_id, target)
-    rows = shown_rows(distance_frame(wh, indicator_id, choice.key), display_unit(ind))
+    rows = shown_rows(distance_frame(wh, indicator_id, choice.key), display_unit(ind), precision_of(ind))
     fig = for_screen(distance_bars(rows, labels=chart_labels()))
     national_only = choice.national is not None and ind["value_kind"] != "share"
     against = (t("distance.title.own") if choice.national is None else

@@ -33,13 +33,14 @@ from dashboard.deeplinks import (
     region_token,
     unknown_region,
 )
+from dashboard.figures.numbers import value_text
 from dashboard.figures.small_multiples import figure_height, small_multiples
 from dashboard.i18n import current_lang, name, t
 from dashboard.presenting import for_screen
 from dashboard.profile import Figure, Profile, Rank, province_profile
 from dashboard.progress import Status
 from dashboard.urlstate import one
-from dashboard.views import Card, format_value, latest_label
+from dashboard.views import Card, latest_label
 from pipelines.catalogue import NATIONAL
 from pipelines.errors import WarehouseError
 from pipelines.slices import MACRO_REGIONS, Vocabulary, vocabulary
@@ -130,12 +131,12 @@ def _directory(vocab: Vocabulary) -> html.Section:
 
 
 # -- the body --------------------------------------------------------------------------------------------------
-def _figure_cell(figure: Figure | None, unit: str, *, flow: bool = False) -> html.Td:
+def _figure_cell(figure: Figure | None, unit: str, precision: int, *, flow: bool = False) -> html.Td:
     if figure is None:
         return html.Td("—", className="num")
     when = figure.when + (f" · {t('profile.per_batch')}" if flow else "")
     return html.Td([
-        html.Span(format_value(figure.value, unit), className="profile-value"), " ",
+        html.Span(value_text(figure.value, unit, precision), className="profile-value"), " ",
         html.Span(when, className="profile-when"),
         html.Div(figure.scope, className="profile-scope") if figure.scope else None,
         illustrative_badge() if figure.illustrative else None,
@@ -173,8 +174,8 @@ def _indicator_table(profile: Profile, national_name: str) -> html.Table:
                                  html.Th(t("profile.col.rank"), scope="col"), html.Th("", scope="col")]))
     body = [html.Tr([
         html.Th(name(r), scope="row"),
-        _figure_cell(r.province, r.unit, flow=r.flow),
-        _figure_cell(r.national, r.unit, flow=r.flow),
+        _figure_cell(r.province, r.unit, r.precision, flow=r.flow),
+        _figure_cell(r.national, r.unit, r.precision, flow=r.flow),
         html.Td(r.national_target or "—", className="num"),
         _rank_cell(r.rank),
         html.Td(dcc.Link(t("profile.open_trend"), href=_trend_href(r.indicator_id, profile.region_code))),
@@ -205,7 +206,7 @@ def _targets(profile: Profile) -> html.Section:
     for target in profile.targets:
         card = target.card
         has_value = card.latest_value is not None
-        latest = (f"{format_value(card.latest_value, card.unit)} ({card.latest_when})" if has_value
+        latest = (f"{value_text(card.latest_value, card.unit, card.precision)} ({card.latest_when})" if has_value
                   else card.context or t("board.no_value"))
         rows.append(html.Tr([
             html.Th(name(card), scope="row"),

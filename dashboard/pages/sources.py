@@ -13,8 +13,9 @@ from dash import Input, Output, clientside_callback, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import INGEST_GUIDE, illustrative_badge, status_badge, warehouse_missing
+from dashboard.figures.numbers import precision_of, value_text
 from dashboard.i18n import DEFAULT_LANG, current_lang, date_label, display_unit, name, t
-from dashboard.views import format_value, target_text
+from dashboard.views import target_text
 from pipelines.catalogue import STATUSES
 from pipelines.errors import WarehouseError
 from pipelines.warehouse import Warehouse
@@ -98,11 +99,11 @@ def measure_text(target: object, indicators: pd.DataFrame) -> str:
 
 
 def _target_row(tg: object, indicators: pd.DataFrame, regions: pd.DataFrame, urls: pd.Series) -> html.Tr:
-    unit = display_unit(indicators.loc[tg.indicator_id])
+    unit, precision = display_unit(indicators.loc[tg.indicator_id]), precision_of(indicators.loc[tg.indicator_id])
     goal: list[object] = [html.Strong(name(regions.loc[tg.region_code], short=True)), html.Br(),
-                          target_text(tg.comparator, tg.value, unit, tg.target_year)]
+                          target_text(tg.comparator, tg.value, unit, tg.target_year, precision)]
     if pd.notna(tg.baseline_year):
-        goal += [html.Br(), html.Span(f"{t('board.baseline')}: {format_value(tg.baseline_value, unit)} "
+        goal += [html.Br(), html.Span(f"{t('board.baseline')}: {value_text(tg.baseline_value, unit, precision)} "
                                       f"({int(tg.baseline_year)})", className="src-muted")]
     # the section is cited in the plan's own document, whose title would only repeat the plan's name
     document = [] if tg.source_title == tg.plan_name_zh else [_linked(tg.source_title, urls.get(tg.source_id)), " · "]

@@ -40,7 +40,8 @@ CREATE TABLE indicators (
     scope        VARCHAR,
     source_ids   VARCHAR[] NOT NULL,
     unit_zh      VARCHAR,
-    unit_en      VARCHAR
+    unit_en      VARCHAR,
+    precision    INTEGER NOT NULL CHECK (precision BETWEEN 0 AND 3)
 );
 
 CREATE TABLE plans (

@@ -29,7 +29,7 @@ SCHEMAS = {
 }
 OPTIONAL = {  # fields an entry may leave out (the loader fills the default)
     "sources": set(),
-    "indicators": {"unit_zh", "unit_en"},
+    "indicators": {"unit_zh", "unit_en", "precision"},
     "plans": set(),
     "targets": {"baseline_year", "baseline_value", "measure_indicator_id", "measure_breakdown", "measure_since",
                 "measure_scope", "scope", "unmeasured_en", "unmeasured_zh"},

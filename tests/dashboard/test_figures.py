@@ -14,7 +14,7 @@ from dashboard.figures.trend import TargetOverlay, axis_x, trend_chart
 
 
 def test_gauge_marks_the_target_and_shows_the_value() -> None:
-    fig = target_gauge(66.2, 68, unit="%", value_kind="share")
+    fig = target_gauge(66.2, 68, unit="%", value_kind="share", precision=1)
     ind = fig.data[0]
     assert ind.value == 66.2
     assert ind.gauge.threshold.value == 68
@@ -23,12 +23,12 @@ def test_gauge_marks_the_target_and_shows_the_value() -> None:
 
 
 def test_a_reduction_gauge_fills_from_zero_towards_the_cut() -> None:
-    fig = target_gauge(-25.2, -20, unit="%", value_kind="change")
+    fig = target_gauge(-25.2, -20, unit="%", value_kind="change", precision=1)
     assert list(fig.data[0].gauge.axis.range) == [0, pytest.approx(-30.24)]
 
 
 def test_gauge_without_a_value_still_marks_the_target_but_shows_no_number() -> None:
-    fig = target_gauge(None, 500, unit="count", value_kind="count")
+    fig = target_gauge(None, 500, unit="count", value_kind="count", precision=0)
     assert fig.data[0].mode == "gauge"
     assert fig.data[0].gauge.threshold.value == 500
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from dashboard.figures.numbers import value_text
 from dashboard.i18n import LANGUAGES, STRINGS, date_label, display_unit, language, t
-from dashboard.views import format_value
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 KEY = re.compile(r"""\bt\(\s*f?["']([a-z_.]+)["']""")
@@ -44,8 +44,8 @@ def test_numbers_units_and_dates_follow_the_visitors_language(lang: str, unit: s
     providers = {"unit": "count", "unit_zh": "家", "unit_en": "providers"}
     with language(lang):
         assert display_unit(providers) == unit
-        assert format_value(6000, display_unit(providers)) == f"6,000 {unit}"
-        assert format_value(52.1, display_unit({"unit": "%"})) == "52.1%"
+        assert value_text(6000, display_unit(providers), 0) == f"6,000 {unit}"
+        assert value_text(52.1, display_unit({"unit": "%"}), 1) == "52.1%"
         assert date_label(2025, 3) == date and date_label(2021) == "2021"
 
 

@@ -95,7 +95,7 @@ def test_a_row_holds_the_national_figure_of_the_same_year_and_the_national_targe
         cnc = next(r for r in province_profile(wh, JIANGSU).rows if r.indicator_id == "cnc_rate")
     assert cnc.province.year == cnc.national.year == 2023
     assert cnc.national.value == 62.9 and not cnc.national.illustrative
-    assert cnc.national_target == "≥ 68% (2025)"  # the map's comparison: the next national target due
+    assert cnc.national_target == "≥ 68.0% (2025)"  # the map's comparison: the next national target due
 
 
 def test_the_rank_is_the_maps_rank_among_real_values_of_one_scope(wh: Warehouse) -> None:
@@ -200,7 +200,7 @@ def _panel_frame() -> pd.DataFrame:
             ("b", "Count B", "", "province", "Jiangsu", "320000", 2018, 7.0, "reported", None)]
     frame = pd.DataFrame(rows, columns=["panel", "title", "unit", "role", "label", "region_code", "year", "value",
                                         "status", "scope"])
-    return frame.assign(as_of=None, source_title="src")
+    return frame.assign(as_of=None, source_title="src", precision=frame["unit"].map({"%": 1, "": 0}))
 
 
 def test_one_panel_per_indicator_a_segment_per_scope_and_generated_values_lighter() -> None:

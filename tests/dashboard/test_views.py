@@ -28,7 +28,7 @@ def test_the_2020_cnc_target_was_achieved_with_the_year_end_figure(wh: Warehouse
     card = _card(wh, 2020, "cnc_rate")
     assert card.progress.status == "achieved"
     assert card.latest_value == 52.1  # the year-end 2020 figure beats September's 51.7
-    assert card.target == "> 50% (2020)"
+    assert card.target == "> 50.0% (2020)"
 
 
 def test_pilot_projects_compare_the_cumulative_total_with_the_target(wh: Warehouse) -> None:

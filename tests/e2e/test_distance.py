@@ -122,14 +122,14 @@ def test_a_deep_link_restores_the_view_and_the_address_follows_the_controls(
     assert browser.find_element(By.CSS_SELECTOR, '.distance-table tr[data-region="640000"]')  # Ningxia, its own
     browser.find_element(By.ID, "distance-target").click()
     option = wait(browser, lambda b: [o for o in b.find_elements(By.CSS_SELECTOR, "[role=option]")
-                                      if "≥ 85% (2025)" in o.text])[0]
+                                      if "≥ 85.0% (2025)" in o.text])[0]
     option.click()
     wait(browser, lambda b: parse_qs(urlparse(b.current_url).query).get("target") == ["ii_2021_2025"])
     query = parse_qs(urlparse(browser.current_url).query)
     assert query["indicator"] == ["design_tool_penetration"] and query["lang"] == ["en"]
-    wait(browser, lambda b: "national target ≥ 85% (2025)" in b.find_element(By.ID, "distance-title").text)
+    wait(browser, lambda b: "national target ≥ 85.0% (2025)" in b.find_element(By.ID, "distance-title").text)
     browser.get(browser.current_url)  # the address alone brings the same view back
-    wait(browser, lambda b: "national target ≥ 85% (2025)" in b.find_element(By.ID, "distance-title").text)
+    wait(browser, lambda b: "national target ≥ 85.0% (2025)" in b.find_element(By.ID, "distance-title").text)
     assert len(_bars(browser)) == 2  # the nation and Guizhou have two real figures of one scope
     time.sleep(0.5)
     assert browser_log().errors == []

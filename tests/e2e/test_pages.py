@@ -93,7 +93,7 @@ def test_board_shows_a_card_per_2025_target_with_status_and_source(browser: webd
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"] text.number'))
     cnc = browser.find_element(By.CSS_SELECTOR, '.target-card[data-indicator="cnc_rate"]')
     assert cnc.get_attribute("data-status") == "on_track"
-    assert "66.2%" in cnc.text and "Mar 2025" in cnc.text and "≥ 68% (2025)" in cnc.text
+    assert "66.2%" in cnc.text and "Mar 2025" in cnc.text and "≥ 68.0% (2025)" in cnc.text
     assert "On track" in cnc.text
     factories = browser.find_element(By.CSS_SELECTOR, '.target-card[data-indicator="demonstration_factories"]')
     assert "421" in factories.text and "cumulative" in factories.text

@@ -64,7 +64,7 @@ def test_the_profile_opens_for_a_province_by_code_chinese_or_english_name(
     by_id = {r.get_attribute("data-indicator"): r for r in rows}
     assert {"cnc_rate", "design_tool_penetration", "pilot_projects", "ii_development_level"} <= set(by_id)
     cnc = by_id["cnc_rate"].text
-    assert "Illustrative data" in cnc and "Not ranked" in cnc and "≥ 68% (2025)" in cnc and "62.9%" in cnc
+    assert "Illustrative data" in cnc and "Not ranked" in cnc and "≥ 68.0% (2025)" in cnc and "62.9%" in cnc
     assert "3 of 5 (2018)" in by_id["pilot_projects"].text
     peers = browser.find_element(By.CSS_SELECTOR, ".profile-peers").text
     assert "Eastern region" in peers and "Shanghai" in peers and "长三角" in peers

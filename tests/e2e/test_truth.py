@@ -75,7 +75,7 @@ def test_a_real_provincial_value_and_target_appear_under_the_region_filter(
     browser.get(app_url + "/?horizon=2027&region=500000&lang=en")  # Chongqing: 2027 targets, a real 2021 value
     card = _card(browser, "cnc_rate", "500000")
     wait(browser, lambda b: "56.6%" in card.text)  # the gauge draws its number once plotly has run
-    assert "≥ 65% (2027)" in card.text and "2021" in card.text
+    assert "≥ 65.0% (2027)" in card.text and "2021" in card.text
     assert "Illustrative data" not in card.text
     assert parse_qs(urlparse(browser.current_url).query)["region"] == ["500000"]
     assert not browser.find_elements(By.CSS_SELECTOR, '.target-card[data-region="100000"]')
