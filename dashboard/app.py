@@ -8,7 +8,7 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, dcc, html
 
-from dashboard import api, data, ids, security
+from dashboard import api, data, ids, plotly_bundle, security
 from dashboard.i18n import DEFAULT_LANG, current_lang, end_request_language, t, use_request_language
 from dashboard.presenting import end_request_presenting, use_request_presenting
 from geo import shapes
@@ -74,6 +74,7 @@ def create_app(db: Path | None = None) -> dash.Dash:
     app.layout = _shell
     api.register(app.server)
     app.server.add_url_rule("/geo/<name>", "geometry", _geometry)
+    plotly_bundle.install(app.server, app.config.routes_pathname_prefix)
     security.install(app)  # headers on every response, guarded callback and component-suite routes
     # URL ← page state (replaceState: the router does not re-render) and nav links keep the indicator.
     app.clientside_callback(

@@ -147,6 +147,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "trends.projection": {"en": "Current trend", "zh": "按当前趋势"},
     "trends.scope": {"en": "Scope", "zh": "统计口径"},
     "trends.no_data": {"en": "No data for this selection.", "zh": "所选范围暂无数据。"},
+    # -- region groups on /trends: one aggregated line each, the method under the chart, members a click away --
+    "trends.group.members": {"en": "{n} of {total} members report", "zh": "{total} 个成员中 {n} 个有数据"},
+    "trends.group.mean": {
+        "en": "{group}: the plain mean of its member provinces that report each year (not weighted); the hover "
+              "says how many report.",
+        "zh": "{group}：各年有数据的成员省份的简单平均（未加权），悬停可见有数据的成员数。"},
+    "trends.group.sum": {
+        "en": "{group}: the sum of its {n} member provinces, drawn only in years where all of them report.",
+        "zh": "{group}：{n} 个成员省份之和，仅绘制全部成员均有数据的年份。"},
+    "trends.group.sum_none": {
+        "en": "{group}: not drawn — it is the sum of its {n} member provinces, and no year in this selection has "
+              "figures for all of them.",
+        "zh": "{group}：未绘制——区域数值为 {n} 个成员省份之和，而所选范围内没有哪一年全部成员均有数据。"},
+    "trends.group.mean_none": {"en": "{group}: none of its member provinces has figures in this selection.",
+                               "zh": "{group}：所选范围内成员省份均无数据。"},
+    "trends.group.weakest": {
+        "en": "A group value is only as real as its members' values: one generated member value makes it "
+              "illustrative.",
+        "zh": "区域数值的真实程度取决于其成员：任一成员为示意数值，该年区域数值即为示意数值。"},
+    "trends.group.members_list": {"en": "Members:", "zh": "成员："},
+    "trends.group.show_members": {"en": "Draw its members instead", "zh": "改为分别绘制成员省份"},
+    "trends.compare": {"en": "Compare:", "zh": "比较："},
+    "trends.compare.clusters": {"en": "the four clusters", "zh": "四大集群"},
+    "trends.compare.macro": {"en": "the four macro-regions", "zh": "四大区域"},
     "error.no_warehouse.title": {"en": "The data warehouse is not built yet", "zh": "数据仓库尚未生成"},
     "error.no_warehouse.body": {
         "en": "Build it with `make run` or `python -m pipelines build`, then reload this page.",
@@ -175,7 +199,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.cluster": {"en": "cluster", "zh": "集群"},
     "data.members": {"en": "{n} provinces", "zh": "{n} 个省级地区"},
     "data.rows": {"en": "{total} rows", "zh": "共 {total} 行"},
-    "data.preview_capped": {"en": "preview shows the first {shown}", "zh": "预览前 {shown} 行"},
+    "data.preview": {"en": "Preview of the selected rows", "zh": "所选数据预览"},
+    "data.page": {"en": "rows {first}–{last} of {total}", "zh": "第 {first}–{last} 行，共 {total} 行"},
+    "data.page.prev": {"en": "Previous rows", "zh": "上一页"},
+    "data.page.next": {"en": "Next rows", "zh": "下一页"},
     "data.no_rows": {"en": "No observations match this selection.", "zh": "所选范围暂无数据。"},
     "data.no_status": {"en": "Pick at least one status.", "zh": "请至少选择一种数据状态。"},
     "data.bad_link": {"en": "Part of this link was not understood ({message}); showing all data instead.",
@@ -382,11 +409,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The address names the region \"{value}\" (parameter {param}), which is not a region code, name or "
               "group.",
         "zh": "地址中的地区“{value}”（参数 {param}）不是可识别的地区代码、名称或区域。"},
-    "link.region.group": {
-        "en": "\"{value}\" (parameter region) is a group of {n} provinces: it is drawn as its members, one line each "
-              "(one line for the whole group is not drawn yet).",
-        "zh": "“{value}”（参数 region）是由 {n} 个省级地区组成的区域：此处按成员省份分别绘制"
-              "（暂不绘制区域合计线）。"},
     "link.region.group_board": {
         "en": "\"{value}\" (parameter region) is a group of provinces; this page shows one region at a time.",
         "zh": "“{value}”（参数 region）是由多个省级地区组成的区域；本页一次只显示一个地区。"},

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 import dash
-import dash_ag_grid as dag
 import flask
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
@@ -28,7 +27,7 @@ from pipelines.warehouse.reads import SLICE_COLUMNS
 
 dash.register_page(__name__, path="/data", title=lambda: t("nav.data"), name="Data", order=3)
 
-PREVIEW_ROWS = 500
+PAGE_ROWS = 20  # rows per preview page; every row of the slice can be paged to, the files hold them all
 DOWNLOAD_FORMATS = ("parquet", "csv", "xlsx", "json")
 NUMERIC = {"year", "value"}
 
@@ -90,15 +89,16 @@ def layout(**query: str | list[str]) -> html.Div:
         html.Div(id=ids.DATA_ERROR, role="alert"),
         html.Div([html.Span(id=ids.DATA_COUNT, className="data-count"),
                   html.Div(id=ids.DATA_DOWNLOADS, className="data-downloads")], className="data-bar"),
-        dag.AgGrid(
-            id=ids.DATA_GRID, rowData=[], className="data-grid",
-            columnDefs=[{"field": c, "headerName": c, **({"type": "numericColumn"} if c in NUMERIC else {})}
-                        for c in SLICE_COLUMNS],  # the files' own column names, not prettified ones
-            defaultColDef={"sortable": True, "resizable": True, "minWidth": 80},
-            dashGridOptions={"pagination": True, "paginationPageSize": 20, "paginationPageSizeSelector": False,
-                             "rowHeight": 30, "headerHeight": 34},
-            columnSize="autoSize",
-        ),
+        html.Div(preview_table([]), id=ids.DATA_GRID, className="data-grid", tabIndex="0",
+                 role="region", **{"aria-label": t("data.preview")}),
+        html.Div([
+            html.Button("‹", id=ids.DATA_PAGE_PREV, className="step-button", n_clicks=0, title=t("data.page.prev"),
+                        **{"aria-label": t("data.page.prev")}),
+            html.Span(id=ids.DATA_PAGE_TEXT, className="data-page-text", role="status"),
+            html.Button("›", id=ids.DATA_PAGE_NEXT, className="step-button", n_clicks=0, title=t("data.page.next"),
+                        **{"aria-label": t("data.page.next")}),
+            dcc.Store(id=ids.DATA_PAGE, data=0), dcc.Store(id=ids.DATA_TOTAL, data=0),
+        ], className="data-pager"),
         html.Section([
             html.H2(t("api.heading"), className="chart-title"),
             _code_block("api.url", ids.DATA_API_URL, ids.DATA_COPY_URL),
@@ -135,11 +135,54 @@ def _snippet(s: Slice) -> str:
     return f'import pandas as pd\nurl = "{_api_url(s, "parquet", absolute=True)}"\ndf = pd.read_parquet(url)'
 
 
-def _count(total: int, shown: int) -> str:
+def _count(total: int) -> str:
+    return t("data.no_rows") if total == 0 else t("data.rows").format(total=f"{total:,}")
+
+
+def preview_table(rows: Sequence[dict[str, object]]) -> html.Table:
+    """A page of the slice under the files' own column names (not prettified ones), numbers right-aligned.
+
+    A plain table rather than a grid component: Dash loads every component library on every page, and a
+    grid's 360 KB (gzip) would be paid by the map and every other page for a 20-row preview.
+    """
+    def cell(column: str, value: object) -> html.Td:
+        text = "" if value is None else f"{value:,}" if column == "value" and isinstance(value, float) else str(value)
+        return html.Td(text, className="num" if column in NUMERIC else None)
+
+    return html.Table([
+        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if c in NUMERIC else None)
+                            for c in SLICE_COLUMNS])),
+        html.Tbody([html.Tr([cell(c, row.get(c)) for c in SLICE_COLUMNS]) for row in rows]),
+    ], className="preview-table")
+
+
+def _page_text(page: int, total: int) -> str:
     if total == 0:
-        return t("data.no_rows")
-    text = t("data.rows").format(total=f"{total:,}")
-    return text + (f" · {t('data.preview_capped').format(shown=f'{shown:,}')}" if shown < total else "")
+        return ""
+    first, last = page * PAGE_ROWS + 1, min(total, (page + 1) * PAGE_ROWS)
+    return t("data.page").format(first=f"{first:,}", last=f"{last:,}", total=f"{total:,}")
+
+
+def page_within(page: object, total: int) -> int:
+    """A page number from the browser, as a page of the slice (anything else is the first)."""
+    current = page if isinstance(page, int) and not isinstance(page, bool) else 0
+    return min(max(0, (total - 1) // PAGE_ROWS), max(0, current))
+
+
+# ‹ and › move the page in the browser at once, so quick clicks are never lost to a request in flight.
+clientside_callback(
+    """
+    function (prev, next, page, total) {
+        const step = window.dash_clientside.callback_context.triggered_id === "NEXT_ID" ? 1 : -1;
+        const last = Math.max(0, Math.floor((total - 1) / PAGE_ROWS));
+        const wanted = Math.min(last, Math.max(0, (page || 0) + step));
+        return wanted === page ? window.dash_clientside.no_update : wanted;
+    }
+    """.replace("NEXT_ID", ids.DATA_PAGE_NEXT).replace("PAGE_ROWS", str(PAGE_ROWS)),
+    Output(ids.DATA_PAGE, "data", allow_duplicate=True),
+    Input(ids.DATA_PAGE_PREV, "n_clicks"), Input(ids.DATA_PAGE_NEXT, "n_clicks"),
+    State(ids.DATA_PAGE, "data"), State(ids.DATA_TOTAL, "data"), prevent_initial_call=True,
+)
 
 
 def _page_query(indicators: Sequence[str], regions: Sequence[str], year_from: int | None, year_to: int | None,
@@ -151,13 +194,17 @@ def _page_query(indicators: Sequence[str], regions: Sequence[str], year_from: in
     return {k: v for k, v in query.items() if v}
 
 
-@callback(Output(ids.DATA_GRID, "rowData"), Output(ids.DATA_COUNT, "children"), Output(ids.DATA_DOWNLOADS, "children"),
+@callback(Output(ids.DATA_GRID, "children"), Output(ids.DATA_PAGE, "data", allow_duplicate=True),
+          Output(ids.DATA_TOTAL, "data"), Output(ids.DATA_PAGE_TEXT, "children"),
+          Output(ids.DATA_COUNT, "children"), Output(ids.DATA_DOWNLOADS, "children"),
           Output(ids.DATA_API_URL, "children"), Output(ids.DATA_SNIPPET, "children"),
           Output(ids.DATA_ERROR, "children"), Output(ids.STATE, "data", allow_duplicate=True),
           Input(ids.DATA_INDICATORS, "value"), Input(ids.DATA_REGIONS, "value"), Input(ids.DATA_FROM, "value"),
-          Input(ids.DATA_TO, "value"), Input(ids.DATA_STATUS, "value"), prevent_initial_call="initial_duplicate")
+          Input(ids.DATA_TO, "value"), Input(ids.DATA_STATUS, "value"), Input(ids.DATA_PAGE, "data"),
+          prevent_initial_call="initial_duplicate")
 def show_slice(indicators: list[str] | None, regions: list[str] | None, year_from: int | None,
-               year_to: int | None, statuses: list[str] | None) -> tuple:
+               year_to: int | None, statuses: list[str] | None, page: object) -> tuple:
+    """The slice's count, files and code, and one page of its rows; a filter change starts at the first page."""
     query = _page_query(indicators or [], regions or [], year_from, year_to, statuses or [])
     state = {"path": "/data", "query": "?" + urlencode(query, safe=",") if query else ""}
     wh = data.warehouse()
@@ -165,14 +212,17 @@ def show_slice(indicators: list[str] | None, regions: list[str] | None, year_fro
         if not statuses:
             raise SliceError("status", "", STATUSES, t("data.no_status"))
         s = parse_slice(query, vocabulary(wh))
-        preview, total = jsonable_rows(wh.slice_table(s, limit=PREVIEW_ROWS)), wh.slice_count(s)
+        total = wh.slice_count(s)
+        page = page_within(page if dash.ctx.triggered_id == ids.DATA_PAGE else 0, total)
+        rows = jsonable_rows(wh.slice_table(s, limit=PAGE_ROWS, offset=page * PAGE_ROWS))
         illustrative = _has_illustrative(wh, s)
     except SliceError as exc:
-        return [], "", [], "", "", html.Div(exc.message, className="data-error"), state
+        return preview_table([]), 0, 0, "", "", [], "", "", html.Div(exc.message, className="data-error"), state
     except WarehouseError:
         raise PreventUpdate from None  # the layout already says the warehouse is missing
-    count = [_count(total, len(preview)), " ", illustrative_badge() if illustrative else None]
-    return (preview, count, _downloads(s), _api_url(s, None, absolute=True), _snippet(s), None, state)
+    count = [_count(total), " ", illustrative_badge() if illustrative else None]
+    return (preview_table(rows), page, total, _page_text(page, total), count, _downloads(s),
+            _api_url(s, None, absolute=True), _snippet(s), None, state)
 
 
 def _has_illustrative(wh: Warehouse, s: Slice) -> bool:

@@ -297,9 +297,11 @@ class Warehouse:
         return int(self._arrow("SELECT count(*) AS n FROM observations o WHERE" + _SLICE_WHERE,
                                _slice_params(s))["n"][0].as_py())
 
-    def slice_table(self, s: Slice, *, limit: int | None = None) -> pa.Table:
-        """The first ``limit`` rows of a slice (all without a limit), materialised: previews and small answers."""
-        return self._arrow(_SLICE_ROWS + " LIMIT $limit", _slice_params(s) | {"limit": limit})
+    def slice_table(self, s: Slice, *, limit: int | None = None, offset: int = 0) -> pa.Table:
+        """``limit`` rows of a slice from row ``offset`` (all without a limit), materialised: preview pages and
+        small answers. The slice's order is total, so pages never overlap or skip a row."""
+        return self._arrow(_SLICE_ROWS + " LIMIT $limit OFFSET $offset",
+                           _slice_params(s) | {"limit": limit, "offset": max(0, int(offset))})
 
     @contextlib.contextmanager
     def slice_stream(self, s: Slice, *, batch_rows: int = 262_144) -> Iterator[pa.RecordBatchReader]:

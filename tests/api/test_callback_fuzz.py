@@ -81,7 +81,7 @@ def junk_calls(draw: st.DrawFn, callbacks: dict[str, dict[str, Any]]) -> tuple[s
 
 def test_every_page_registers_server_callbacks_to_fuzz(app: dash.Dash, client: FlaskClient) -> None:
     outputs = " ".join(server_callbacks(app, client))
-    for part in ("map-graph.figure", "trends-graph.figure", "data-grid.rowData", "board-cards.children",
+    for part in ("map-graph.figure", "trends-graph.figure", "data-grid.children", "board-cards.children",
                  "quality-coverage.children", "_pages_content.children"):
         assert part in outputs
 

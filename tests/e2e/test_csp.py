@@ -29,7 +29,7 @@ PAGES = [
     ("board-en-presenting", "/?lang=en&present=1", ".slide, .target-card"),
     ("map", "/map?indicator=cnc_rate&year=2020", "#map-graph path.choroplethlocation"),
     ("trends", "/trends?indicator=cnc_rate&region=100000,320000", "#trends-graph g.scatterlayer g.trace"),
-    ("data", "/data?indicator=cnc_rate", "#data-grid .ag-row"),
+    ("data", "/data?indicator=cnc_rate", "#data-grid tbody tr"),
     ("sources", "/sources#indicator-cnc_rate", "#sources-page"),
     ("quality", "/quality?indicator=cnc_rate", "#quality-coverage *"),
     ("guide", "/guide/ingest", ".guide-page"),
