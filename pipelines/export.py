@@ -73,9 +73,17 @@ def _map_text(batch: pa.RecordBatch, fn: Callable[[pa.Array], pa.Array]) -> pa.R
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
+def _without_controls(col: pa.Array) -> pa.Array:
+    """Scan the distinct values, not every row: slice columns repeat a few ids, names and statuses a million
+    times, so the check costs a hash pass and the rewrite is only paid where a control character exists."""
+    if not pc.any(pc.match_substring_regex(pc.unique(col), CONTROL_CHARACTERS)).as_py():
+        return col
+    return pc.replace_substring_regex(col, CONTROL_CHARACTERS, "")
+
+
 def clean_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """The batch with every control character removed from its text columns (tab, LF and CR stay)."""
-    return _map_text(batch, lambda col: pc.replace_substring_regex(col, CONTROL_CHARACTERS, ""))
+    return _map_text(batch, _without_controls)
 
 
 def neutralise_formulas(batch: pa.RecordBatch) -> pa.RecordBatch:
