@@ -14,9 +14,11 @@ rules are documented in docs/api.md ("Safe exports").
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -304,3 +306,64 @@ def _atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
         raise ExportError(f"{path}: cannot write the export ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# -- the lake: the whole warehouse as partitioned Parquet ------------------------------------------------------
+LAKE_FORMAT = "imm-lake/1"
+
+
+@dataclass(frozen=True)
+class Lake:
+    root: Path
+    manifest: dict[str, Any]
+
+
+def _file_entry(root: Path, path: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"path": path.relative_to(root).as_posix(), "bytes": path.stat().st_size, "sha256": digest.hexdigest(),
+            "rows": pq.ParquetFile(path).metadata.num_rows}
+
+
+def write_lake(wh: Warehouse, out: Path) -> Lake:
+    """The warehouse under ``out`` as hive-partitioned Parquet (``observations/indicator_id=…/year=…/``) plus
+    the other public tables and a ``manifest.json`` listing every file with its rows and checksum.
+
+    The layout an engine outside this machine (Spark, Trino, DuckDB elsewhere) reads without this code; see
+    docs/scale.md. Written beside ``out`` and renamed into place, so a reader sees the old lake or the new one.
+    """
+    out = Path(out)
+    if out.exists() and not (out / "manifest.json").is_file():
+        raise ExportError(f"{out}: exists and is not a lake written by this tool; choose an empty path")
+    staging = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        facts = wh.copy_lake(staging)
+        parts = sorted((staging / "observations").rglob("*.parquet"))
+        manifest = {
+            "format": LAKE_FORMAT,
+            "warehouse": facts["warehouse"],
+            "tables": {p.stem: _file_entry(staging, p) for p in sorted(staging.glob("*.parquet"))},
+            "observations": {
+                "path": "observations", "partitioning": ["indicator_id", "year"], "style": "hive",
+                "rows": facts["rows"]["observations"], "files": [_file_entry(staging, p) for p in parts]},
+            "read_with": "duckdb: SELECT * FROM read_parquet('observations/**/*.parquet', hive_partitioning = true)",
+            "licence": LICENCE_NOTE,
+        }
+        if sum(f["rows"] for f in manifest["observations"]["files"]) != manifest["observations"]["rows"]:
+            raise ExportError(f"{out}: the partitioned files do not hold every observation")
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                                encoding="utf-8")
+        old = out.with_name(f".{out.name}.{os.getpid()}.old")
+        if out.exists():
+            os.replace(out, old)
+        os.replace(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the lake ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Lake(out, manifest)

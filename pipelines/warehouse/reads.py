@@ -27,6 +27,15 @@ SLICE_COLUMNS = (
     "indicator_id", "region_code", "region_name_zh", "region_name_en", "year", "breakdown", "value", "unit",
     "status", "as_of", "source_id", "scope", "note",
 )
+#: the tables a lake export copies whole beside the partitioned observations (the public contract, README)
+LAKE_TABLES = ("indicators", "regions", "sources", "plans", "targets", "observation_revisions", "ingest_runs")
+
+
+def _sql_path(path: Path) -> str:
+    """A path as a SQL string literal's body (COPY ... TO takes no bound parameter)."""
+    return str(path).replace("'", "''")
+
+
 # The one filter behind every slice query. Values are always bound ($name); NULL means "no restriction".
 # list_contains on a bound list is pushed into the scan as an IN filter (checked with EXPLAIN on DuckDB 2.0).
 _SLICE_WHERE = """
@@ -340,6 +349,39 @@ class Warehouse:
         """, {}).to_pylist()
         return SliceFacts(summary["n"], summary["year_min"], summary["year_max"], indicators, sources,
                           build[0] if build else {}, summary["statuses"])
+
+    # -- lake export -------------------------------------------------------------------------------
+    def copy_lake(self, out: Path) -> dict[str, Any]:
+        """Write every public table under ``out`` as Parquet, observations hive-partitioned by indicator and
+        year, all from one snapshot of the file; returns the build facts the manifest records.
+
+        The partition columns live in the directory names (``indicator_id=cnc_rate/year=2020``), as Spark,
+        Trino and DuckDB's ``hive_partitioning`` expect; rows inside a file are in key order.
+        """
+        cur = self._cursor()
+        try:
+            cur.execute("BEGIN TRANSACTION")  # one snapshot for every table, even if a writer appends meanwhile
+            for table in LAKE_TABLES:
+                target = out / f"{table}.parquet"
+                cur.execute(f"COPY (SELECT * FROM {table} ORDER BY ALL) TO '{_sql_path(target)}' "
+                            "(FORMAT parquet, COMPRESSION zstd)")
+            cur.execute(f"""
+                COPY (SELECT * FROM observations ORDER BY indicator_id, year, region_code, breakdown, source_id)
+                TO '{_sql_path(out / "observations")}'
+                (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (indicator_id, year), FILENAME_PATTERN 'part-{{i}}')
+            """)
+            counts = {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
+                      for t in (*LAKE_TABLES, "observations")}
+            build = cur.execute("""
+                SELECT strftime(timezone('UTC', built_at), '%Y-%m-%dT%H:%M:%SZ'), code_version, duckdb_version,
+                       schema_version FROM build_info
+            """).fetchall()
+            cur.execute("COMMIT")
+        finally:
+            self._release(cur)
+        built = dict(zip(("built_at", "code_version", "duckdb_version", "schema_version"), build[0], strict=True)) \
+            if build else {}
+        return {"rows": counts, "warehouse": built}
 
     # -- sources & methodology, data quality -------------------------------------------------------
     def catalogue(self) -> pd.DataFrame:
