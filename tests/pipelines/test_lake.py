@@ -79,9 +79,9 @@ def test_a_second_export_replaces_the_lake_and_a_foreign_directory_is_refused(
 def test_the_trino_table_in_docs_scale_matches_the_lake_files(lake: Path) -> None:
     """docs/scale.md tells engine operators which columns to declare: it must name the lake's own."""
     doc = (Path(__file__).resolve().parents[2] / "docs" / "scale.md").read_text(encoding="utf-8")
-    block = doc.split("CREATE TABLE hive.imm.observations (", 1)[1].split(")\nWITH", 1)[0]
-    declared = [part.split()[0] for part in block.replace("\n", " ").split(",") if part.split()
-                and not part.split()[0].startswith("--")]
+    block = doc.split("CREATE TABLE hive.imm.observations (", 1)[1].split("\nWITH", 1)[0]
+    block = " ".join(line.split("--")[0] for line in block.splitlines()).strip().removesuffix(")")
+    declared = [part.split()[0] for part in block.split(",") if part.strip()]
     con = duckdb.connect()
     columns = [row[0] for row in con.execute(
         f"DESCRIBE SELECT * FROM read_parquet('{lake}/observations/**/*.parquet', hive_partitioning = true)"
