@@ -17,7 +17,7 @@ import pandas as pd
 STATUS_WEIGHT = {"reported": 0, "estimated": 1, "projected": 2, "illustrative": 3}
 SUM, MEAN = "sum", "mean"
 GROUP_COLUMNS = ["region_code", "year", "value", "status", "as_of", "scope", "source_title", "members",
-                 "members_total", "method"]
+                 "members_total", "reporting", "scope_unstated", "method"]
 
 
 def method_of(indicator: pd.Series | dict) -> str:
@@ -37,24 +37,31 @@ def _joined(values: pd.Series) -> str | None:
 
 def aggregate(members: pd.DataFrame, token: str, member_codes: Sequence[str], method: str) -> pd.DataFrame:
     """One row per year for the group ``token`` from its members' rows (region_code, year, value, status,
-    as_of, scope, source_title; one value per member and year).
+    as_of, scope, source_title), which must hold one value per member and year — what ``Warehouse.series``
+    returns without ``by_scope``, already cut to the statuses the view shows ("reported only": real rows).
 
-    ``members`` / ``members_total`` count the members behind each value; a member's latest ``as_of`` of the
-    year is the group's, so a year with a March figure is not read as year-end.
+    ``members`` / ``members_total`` count the members behind each value and ``reporting`` names them (codes,
+    comma-separated): a chart must not join two means of different members into a trend. ``scope_unstated``
+    says some members' figures name no statistical population, which the joined ``scope`` would hide. The
+    latest ``as_of``
+    among the members is the group's, so a year holding a March figure is not read as year-end.
     """
     codes = list(dict.fromkeys(member_codes))
     rows = members[members["region_code"].isin(codes)].dropna(subset=["value"])
-    if rows.empty or not codes:
+    if rows.empty:
         return pd.DataFrame(columns=GROUP_COLUMNS)
+    if rows.duplicated(["region_code", "year"]).any():
+        raise ValueError(f"{token}: more than one value for a member in a year; aggregate one value per year")
     out = []
     for year, g in rows.groupby("year", sort=True):
-        g = g.drop_duplicates("region_code", keep="last")
         if method == SUM and len(g) < len(codes):
             continue  # a partial sum would read as a fall
         value = float(g["value"].sum() if method == SUM else g["value"].mean())
-        as_of = g["as_of"].dropna().max() if "as_of" in g and g["as_of"].notna().any() else None
+        dated = g["as_of"].dropna() if "as_of" in g else pd.Series(dtype=object)
         out.append({"region_code": token, "year": int(year), "value": value, "status": _weakest(g["status"]),
-                    "as_of": as_of, "scope": _joined(g["scope"]) if "scope" in g else None,
+                    "as_of": dated.max() if not dated.empty else None,
+                    "scope": _joined(g["scope"]) if "scope" in g else None,
+                    "scope_unstated": bool(g["scope"].isna().any()) if "scope" in g else True,
                     "source_title": _joined(g["source_title"]), "members": len(g), "members_total": len(codes),
-                    "method": method})
+                    "reporting": ",".join(c for c in codes if c in set(g["region_code"])), "method": method})
     return pd.DataFrame(out, columns=GROUP_COLUMNS)

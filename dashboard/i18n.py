@@ -140,6 +140,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "示意数值以浅色显示且不参与排名；排名只比较同一统计口径的真实数值。"},
     "toggle.reported_only": {"en": "Reported only", "zh": "仅真实数据"},
     "map.inset": {"en": "South China Sea Islands", "zh": "南海诸岛"},
+    # map page: tile grid, hover panel, ranking lines, region groups
+    "map.view.map": {"en": "Map", "zh": "地图"},
+    "map.view.tiles": {"en": "Tile grid", "zh": "方格图"},
+    "map.view.help": {"en": "Tile grid: one equal square per province, so small provinces are as visible as large "
+                              "ones", "zh": "方格图：每个省级地区一个同样大小的方格，小省份与大省份一样醒目"},
+    "map.group": {"en": "Region group", "zh": "区域"},
+    "map.group.none": {"en": "None", "zh": "不突出显示"},
+    "map.group.members": {"en": "{group}: members", "zh": "{group}成员"},
+    "map.group.value": {"en": "{group}, {year}: {value}", "zh": "{group}（{year}年）：{value}"},
+    "map.group.mean": {"en": "mean of the {n} of {m} members that report", "zh": "{m} 个成员中有数值的 {n} 个的平均值"},
+    "map.group.sum": {"en": "sum of all {m} members", "zh": "全部 {m} 个成员之和"},
+    "map.group.partial_sum": {
+        "en": "{group}, {year}: no total — only {n} of {m} members report, and a partial sum would read as a fall",
+        "zh": "{group}（{year}年）：不计算合计——{m} 个成员中只有 {n} 个有数值，部分加总会被误读为下降"},
+    "map.group.no_values": {"en": "{group}, {year}: no member reports a value",
+                            "zh": "{group}（{year}年）：没有成员有数值"},
+    "map.group.members_link": {"en": "Members on Trends", "zh": "在趋势页查看各成员"},
+    "map.group.line_link": {"en": "Group line on Trends", "zh": "在趋势页查看区域合计线"},
+    "map.hover.hint": {"en": "Point at a province to see its series and rank.",
+                       "zh": "将鼠标移到省份上，查看其历年数值与排名。"},
+    "map.hover.rank_of": {"en": "Rank {rank} of {n} reporting (same scope)",
+                          "zh": "第 {rank} 名，共 {n} 个真实数值（同一统计口径）"},
+    "map.hover.not_ranked": {"en": "Not ranked: illustrative value", "zh": "不参与排名：示意数值"},
+    "map.hover.year_point": {"en": "Year on the map", "zh": "地图所示年份"},
+    "map.hover.no_value": {"en": "{year}: no value", "zh": "{year}年：无数值"},
+    "map.hover.series": {"en": "{n} values, {first}–{last}", "zh": "{first}–{last}年共 {n} 个数值"},
+    "map.hover.series_illustrative": {"en": "{k} of them illustrative", "zh": "其中 {k} 个为示意数值"},
+    "map.ranking.real": {"en": "Reported or estimated", "zh": "报告值或估算值"},
+    "map.ranking.illustrative": {"en": "Illustrative (not ranked)", "zh": "示意数值（不参与排名）"},
+    "map.ranking.national": {"en": "China {value}", "zh": "全国 {value}"},
+    "map.ranking.target": {"en": "Target {target}", "zh": "目标 {target}"},
+    "link.region.not_on_map": {
+        "en": "\"{value}\" (parameter region) is not a province or a group of provinces, so the map cannot outline "
+              "it.",
+        "zh": "“{value}”（参数 region）不是省级地区或区域，地图无法突出显示。"},
     "trends.heading": {"en": "Trends over time", "zh": "历年趋势"},
     "trends.regions": {"en": "Regions", "zh": "地区"},
     "trends.target": {"en": "Target", "zh": "目标"},
@@ -150,18 +185,18 @@ STRINGS: dict[str, dict[str, str]] = {
     # -- region groups on /trends: one aggregated line each, the method under the chart, members a click away --
     "trends.group.members": {"en": "{n} of {total} members report", "zh": "{total} 个成员中 {n} 个有数据"},
     "trends.group.mean": {
-        "en": "{group}: the plain mean of its member provinces that report each year (not weighted); the hover "
+        "en": "{group}: the plain mean of the member provinces that report each year (not weighted); the hover "
               "says how many report.",
         "zh": "{group}：各年有数据的成员省份的简单平均（未加权），悬停可见有数据的成员数。"},
     "trends.group.sum": {
-        "en": "{group}: the sum of its {n} member provinces, drawn only in years where all of them report.",
-        "zh": "{group}：{n} 个成员省份之和，仅绘制全部成员均有数据的年份。"},
+        "en": "{group}: the sum of the member provinces, drawn only in years where all of them report.",
+        "zh": "{group}：成员省份之和，仅绘制全部成员均有数据的年份。"},
     "trends.group.sum_none": {
-        "en": "{group}: not drawn — it is the sum of its {n} member provinces, and no year in this selection has "
+        "en": "{group}: not drawn — a group is the sum of its member provinces, and no year in this selection has "
               "figures for all of them.",
-        "zh": "{group}：未绘制——区域数值为 {n} 个成员省份之和，而所选范围内没有哪一年全部成员均有数据。"},
-    "trends.group.mean_none": {"en": "{group}: none of its member provinces has figures in this selection.",
-                               "zh": "{group}：所选范围内成员省份均无数据。"},
+        "zh": "{group}：未绘制——区域数值为成员省份之和，而所选范围内没有哪一年全部成员均有数据。"},
+    "trends.group.mean_none": {"en": "{group}: not drawn — no member province has figures in this selection.",
+                               "zh": "{group}：未绘制——所选范围内成员省份均无数据。"},
     "trends.group.weakest": {
         "en": "A group value is only as real as its members' values: one generated member value makes it "
               "illustrative.",

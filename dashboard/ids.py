@@ -26,6 +26,13 @@ MAP_CAPTION = "map-caption"
 MAP_TITLE = "map-title"
 MAP_REPORTED = "map-reported-only"
 MAP_PREV_YEAR, MAP_NEXT_YEAR = "map-prev-year", "map-next-year"
+MAP_VIEW = "map-view"  # map or tile grid (URL tiles=1)
+MAP_REGION = "map-region"  # the region group whose members are outlined (URL region=)
+MAP_GROUP_LINE = "map-group-line"
+MAP_SERIES = "map-series"  # every province's points for the hover panel, sent once per indicator
+MAP_HOVER, MAP_SPARK = "map-hover", "map-spark"
+MAP_HOVER_NAME, MAP_HOVER_VALUE = "map-hover-name", "map-hover-value"
+MAP_HOVER_RANK, MAP_HOVER_SERIES = "map-hover-rank", "map-hover-series"
 
 # trends
 TRENDS_INDICATOR = "trends-indicator"

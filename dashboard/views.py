@@ -7,13 +7,15 @@ lay them out. Nothing here builds figures or touches Dash.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.deeplinks import group_label
 from dashboard.figures.numbers import precision_of, value_text
 from dashboard.figures.trend import TargetOverlay, when_label
-from dashboard.groups import STATUS_WEIGHT
+from dashboard.groups import STATUS_WEIGHT, aggregate, method_of
 from dashboard.i18n import current_lang, display_unit, name
 from dashboard.progress import COMPARE, Point, Progress, Status, fractional_year
 from dashboard.verdicts import Verdict, assess
@@ -239,22 +241,70 @@ def meeting_target(frame: pd.DataFrame, target: pd.Series | None) -> list[str]:
     return real.loc[ok.fillna(False), "region_code"].tolist()
 
 
+def national_value(wh: Warehouse, indicator: pd.Series, year: int, *, real_only: bool = False) -> pd.Series | None:
+    """The nation's own figure for the year the map shows (the ranking's reference line), None if unpublished."""
+    df = wh.series(indicator["indicator_id"], [NATIONAL], year=year, statuses=REAL_STATUSES if real_only else None)
+    return None if df.empty else df.iloc[-1]
+
+
+def map_history(wh: Warehouse, indicator: pd.Series, years: list[int]) -> pd.DataFrame:
+    """Every year's map frame, stacked: a province's series with its rank in each year, as the map ranks it
+    (so the hover panel's "3rd of 7" is the ranking's), sent to the page once per indicator."""
+    frames = [map_frame(wh, indicator, year) for year in years]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["region_code", "year", "value"])
+
+
+def group_value(frame: pd.DataFrame, token: str, members: list[str], indicator: pd.Series) -> pd.Series | None:
+    """The group's one value for the map's year, aggregated as the indicator's config says (``groups``); None
+    when there is none (a sum needs every member, a mean at least one)."""
+    out = aggregate(frame, token, members, method_of(indicator))
+    return None if out.empty else out.iloc[0]
+
+
 # -- trends -------------------------------------------------------------------------------------------------
-def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str], *,
-                real_only: bool = False) -> pd.DataFrame:
-    """Every region's series, one value per year and statistical scope, so a change of scope can be drawn."""
+def _region_series(wh: Warehouse, indicator: pd.Series, region_codes: list[str], *, real_only: bool,
+                   by_scope: bool) -> pd.DataFrame:
+    """Each region's values as a chart compares them: a flow's batches as running totals."""
     flow = indicator["accumulation"] == "flow"
     # a flow's totals are summed over every batch first, so "reported only" drops totals built on generated ones
     statuses = (*REAL_STATUSES, "projected") if real_only and not flow else None
-    df = wh.series(indicator["indicator_id"], region_codes, include_projected=True, by_scope=not flow,
+    df = wh.series(indicator["indicator_id"], region_codes, include_projected=True, by_scope=by_scope and not flow,
                    statuses=statuses)
     if flow and not df.empty:
         df = pd.concat([cumulative(g) for _, g in df.groupby("region_code")], ignore_index=True)
         if real_only:
             df = df[df["status"] != "illustrative"].reset_index(drop=True)
-    df["label"] = region_labels(df)
+    return df
+
+
+def trend_frame(wh: Warehouse, indicator: pd.Series, region_codes: list[str], *, real_only: bool = False,
+                groups: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """Every region's series, one value per year and statistical scope, so a change of scope can be drawn.
+
+    A token of ``groups`` among ``region_codes`` (长三角 → its member codes) is one series, its members' values
+    aggregated as the indicator says (:mod:`dashboard.groups`) from one value per member and year — a flow's
+    running totals per member first, so the group's total is the sum of its members' totals.
+    """
+    asked = {token: tuple(members) for token, members in (groups or {}).items() if token in region_codes}
+    codes = [c for c in region_codes if c not in asked]
+    parts = []
+    if codes:
+        df = _region_series(wh, indicator, codes, real_only=real_only, by_scope=True)
+        parts.append(df.assign(label=region_labels(df)))
+    if asked:
+        members = _region_series(wh, indicator, sorted({m for ms in asked.values() for m in ms}),
+                                 real_only=real_only, by_scope=False)
+        parts += [aggregate(members, token, ms, method_of(indicator)).assign(label=group_label(token))
+                  for token, ms in asked.items()]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=["region_code", "label", "year", "value", "as_of", "status", "source_title",
+                                     "scope"])
+    df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     order = {code: i for i, code in enumerate(region_codes)}
-    return df.sort_values(["region_code", "year"], key=lambda s: s.map(order) if s.name == "region_code" else s)
+    return df.sort_values(["region_code", "year"], key=lambda s: s.map(order) if s.name == "region_code" else s,
+                          ignore_index=True)
 
 
 def _path(a: Point, b: Point, compound: bool, steps: int = 12) -> list[tuple[float, float]]:
@@ -268,15 +318,21 @@ def _path(a: Point, b: Point, compound: bool, steps: int = 12) -> list[tuple[flo
 
 
 def trend_overlays(wh: Warehouse, indicator: pd.Series, region_codes: list[str]) -> list[TargetOverlay]:
-    """Targets of the chosen regions; the next unmet one also gets its required path and current-trend line."""
+    """Targets of the chosen regions; the next unmet one also gets its required path and current-trend line.
+    Groups have no targets. Where several regions have targets, each label names its region."""
     t = wh.targets()
     t = t[(t["indicator_id"] == indicator["indicator_id"]) & t["region_code"].isin(region_codes)]
+    regions = wh.regions()
+    several = len(set(t["region_code"])) > 1
+    names = dict(zip(regions["region_code"], region_labels(regions), strict=True)) if several else None
     overlays = []
     for _, row in t.sort_values("target_year").iterrows():
         target_year, value = int(row["target_year"]), float(row["value"])
         verdict = target_verdict(wh, row)
         progress = verdict.progress
         label = target_text(row["comparator"], value, display_unit(indicator), target_year, precision_of(indicator))
+        if names is not None:
+            label = f"{names[row['region_code']]} {label}"
         required: list[tuple[float, float]] = []
         projection: list[tuple[float, float]] = []
         # paths are drawn only where the chart plots what the verdict judged

@@ -215,6 +215,7 @@ function immTableRows(graph) {
   // _fullData: plotly's decoded arrays (figures arrive with numbers packed as typed-array blobs)
   (graph._fullData || graph.data || []).forEach((trace) => {
     if (trace.visible === false || trace.hoverinfo === "skip") return;
+    if (trace.type === "heatmap") { immTileRows(trace).forEach((row) => add(row, row[1])); return; }
     const name = trace.name || "";
     if (trace.locations && trace.z) {
       if (!trace.coloraxis) return;  // only the value layer: no-data and outline layers carry markers, not data
@@ -259,3 +260,72 @@ document.addEventListener("toggle", function (event) {
   });
   holder.replaceChildren(table);
 }, true);
+
+// ==== map page (/map): hover panel and tile-grid table rows — begin ====
+// The hover panel beside the map is drawn here, from the series the page sent once (ids.MAP_SERIES, built by
+// dashboard/figures/sparkline.py): a hover or a year step costs no round trip. Every text arrives written.
+const IMM_MAP_HIDDEN = { display: "none" };
+
+function immMapCode(hover) {
+  const point = hover && hover.points && hover.points[0];
+  if (!point) return null;
+  if (typeof point.location === "string") return point.location;  // a province on the map
+  const custom = point.customdata;  // a tile: [code, name_zh, name_en, …]
+  return Array.isArray(custom) && /^\d{6}$/.test(String(custom[0])) ? String(custom[0]) : null;
+}
+
+function immMapFill(text, values) {
+  return Object.keys(values).reduce((out, key) => out.split("{" + key + "}").join(String(values[key])), text);
+}
+
+function immMapSparkline(store, points, current) {
+  const figure = JSON.parse(JSON.stringify(store.figure));
+  const xy = (rows) => ({ x: rows.map((p) => p[0]), y: rows.map((p) => p[1]) });
+  Object.assign(figure.data[0], xy(points));
+  Object.assign(figure.data[1], xy(points.filter((p) => !p[3])));
+  Object.assign(figure.data[2], xy(points.filter((p) => p[3])));
+  Object.assign(figure.data[3], xy(current ? [current] : []));
+  const years = points.map((p) => p[0]);
+  figure.layout.xaxis = Object.assign({}, figure.layout.xaxis, {
+    range: [Math.min(...years) - 0.5, Math.max(...years) + 0.5], tickvals: [years[0], years[years.length - 1]],
+  });
+  return figure;
+}
+
+// Inputs: the map's hoverData, the year, the reported-only toggle, the page's series store.
+// Outputs: sparkline figure and style, name, the year's value, its rank, the series in words.
+function immMapHoverPanel(hover, year, reported, store) {
+  const noUpdate = window.dash_clientside.no_update;
+  const code = immMapCode(hover);
+  if (!store || !code || !store.names[code]) {
+    return [noUpdate, IMM_MAP_HIDDEN, store ? store.text.hint : noUpdate, "", "", ""];
+  }
+  const realOnly = Array.isArray(reported) && reported.length > 0;
+  const points = ((store.regions[code] || {}).points || []).filter((p) => !(realOnly && p[3]));
+  const current = points.find((p) => p[0] === year);
+  const badge = { namespace: "dash_html_components", type: "Span",
+                  props: { children: store.text.badge, className: "badge badge-illustrative" } };
+  const value = current ? [year + ": " + current[2], current[3] ? " " : "", current[3] ? badge : ""]
+                        : immMapFill(store.text.no_value, { year: year });
+  const generated = points.filter((p) => p[3]).length;
+  const series = !points.length ? "" : immMapFill(store.text.series, {
+    n: points.length, first: points[0][0], last: points[points.length - 1][0],
+  }) + (generated ? " · " + immMapFill(store.text.illustrative, { k: generated }) : "");
+  return [points.length ? immMapSparkline(store, points, current) : noUpdate, points.length ? {} : IMM_MAP_HIDDEN,
+          store.names[code], value, current ? current[4] : "", series];
+}
+
+// "Show as table" for the tile grid: one row per square with a value (its 1-D customdata names it).
+function immTileRows(trace) {
+  if (!trace.coloraxis || !trace.z) return [];
+  const rows = [];
+  Array.from(trace.z).forEach((z, i) => {
+    if (z === null || z === undefined || Number.isNaN(z)) return;
+    const custom = trace.customdata && trace.customdata[i];
+    rows.push([trace.name || "", custom ? custom.slice(1, 3).join(" · ") : String(i), z]);
+  });
+  return rows;
+}
+
+window.dash_clientside = Object.assign({}, window.dash_clientside, { immMap: { hoverPanel: immMapHoverPanel } });
+// ==== map page — end ====

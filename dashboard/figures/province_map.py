@@ -10,12 +10,18 @@ index  subplot       trace
 2      geo (main)    highlight outline: ``z`` is 1 for highlighted codes, None elsewhere; transparent fill
 3      geo (main)    maritime line (static Scattergeo)
 4      geo (main)    legend key for the highlight (an empty line trace: choropleth swatches show no outline)
-5–8    geo2 (inset)  traces 0–3 again for the South China Sea inset (only when ``inset`` is given)
+5      geo (main)    group outline (members of the region group the page picked): like trace 2, darker
+6      geo (main)    legend key for the group outline; its ``name`` is the group's
+7–11   geo2 (inset)  traces 0, 1, 2, 3 and 5 again for the South China Sea inset (only when ``inset`` is given)
 ====== ============= ============================================================================
 
 Every choropleth trace has ``locations`` = the geometry's feature ids in file order, so all ``z`` and
 ``customdata`` arrays are aligned the same way and the inset traces take the very same arrays.
 The geometry lives only in each trace's ``geojson``; patches never resend it.
+
+The colour axis (scale, direction, pinned range, diverging midpoint) is :mod:`dashboard.figures.map_colors`'s,
+shared with the tile grid (:mod:`dashboard.figures.tile_map`), so a page can draw another quantity — years
+ahead of or behind a target path, say — on the same map with ``colorscale`` and ``midpoint``.
 """
 
 from __future__ import annotations
@@ -29,12 +35,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.escape import plotly_text
-from dashboard.figures.theme import INK, MUTED, base_layout
+from dashboard.figures.map_colors import COLORSCALE, GROUP_COLOR, HIGHLIGHT_COLOR, NO_DATA_COLOR, color_axis
+from dashboard.figures.numbers import DEFAULT_PRECISION, d3_format
+from dashboard.figures.theme import INK, MUTED, base_layout, unit_suffix
 
 Direction = Literal["higher", "lower"]
 
 NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE, MARITIME_TRACE, HIGHLIGHT_KEY_TRACE = 0, 1, 2, 3, 4
-INSET_OFFSET = 5
+GROUP_TRACE, GROUP_KEY_TRACE = 5, 6
+INSET_OFFSET = 7
+INSET_TRACES = (NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE, MARITIME_TRACE, GROUP_TRACE)  # in inset order
 
 DEFAULT_LABELS: Mapping[str, str] = {
     "no_data": "No data",
@@ -42,26 +52,15 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "source": "Source",
     "illustrative": "Illustrative value",
     "highlight": "Target met",
+    "group": "Group members",
     "inset": "South China Sea Islands",
 }
 
-# Single-hue sequential blues (ColorBrewer, colour-blind safe), without the two near-white steps so the
-# lowest value stays darker than the no-data grey; "darker = better" once reversed for lower-is-better.
-COLORSCALE: Sequence[str] = (
-    "rgb(198,219,239)",
-    "rgb(158,202,225)",
-    "rgb(107,174,214)",
-    "rgb(66,146,198)",
-    "rgb(33,113,181)",
-    "rgb(8,81,156)",
-    "rgb(8,48,107)",
-)
-NO_DATA_COLOR = "rgb(232,232,232)"
 BORDER_COLOR = "rgb(255,255,255)"
-HIGHLIGHT_COLOR = "rgb(230,97,1)"
 MARITIME_COLOR = "rgb(90,90,90)"
 INSET_LINE_COLOR = "rgb(140,140,140)"
 _TRANSPARENT = "rgba(0,0,0,0)"
+HOVER_WIDTH = 56  # characters per line of a hover label's source
 _NAME_LINE = "<b>%{customdata[0]}</b> · %{customdata[1]}"  # name_zh · name_en, first row of every hover
 
 # Main frame: mainland, Hainan Island and Taiwan; the South China Sea islands are in the inset.
@@ -78,6 +77,11 @@ def graph_config(topojson_url: str = "/assets/topojson/") -> dict[str, Any]:
     return {"topojsonURL": topojson_url, "scrollZoom": False, "displaylogo": False, "displayModeBar": False}
 
 
+def inset_index(main_index: int) -> int:
+    """Where the inset's copy of a main-map trace sits (see the module docstring)."""
+    return INSET_OFFSET + INSET_TRACES.index(main_index)
+
+
 def province_map(
     df: pd.DataFrame,
     geometry: Mapping[str, Any],
@@ -88,8 +92,11 @@ def province_map(
     maritime: Mapping[str, Any] | None = None,
     inset: Mapping[str, Any] | None = None,
     highlight: Collection[str] = (),
-    value_format: str = ",.4~r",
+    group: Collection[str] = (),
+    precision: int = DEFAULT_PRECISION,
     value_range: tuple[float, float] | None = None,
+    colorscale: Sequence[str] = COLORSCALE,
+    midpoint: float | None = None,
     geojson_urls: tuple[str, str] | None = None,
 ) -> go.Figure:
     """Choropleth of ``df.value`` by ``df.region_code`` over ``geometry`` (a FeatureCollection, id = code).
@@ -98,25 +105,28 @@ def province_map(
     rank (Int), source (str), illustrative (bool); codes absent from the geometry (e.g. the national
     100000 row) are ignored. Provinces without a value are drawn grey, never as zero. ``maritime`` is the
     line Feature, ``inset`` the South China Sea FeatureCollection (with a ``bbox``); ``highlight`` codes
-    get an outline. ``value_format`` is a d3-format for the hover value. See the module docstring for
-    the trace indices that :func:`map_updates` patches.
+    get an orange outline (meets the target), ``group`` codes a dark one (the members of a region group).
+    Hover values are written with ``precision`` decimals, as every other view writes the indicator. See the
+    module docstring for the trace indices that :func:`map_updates` patches.
 
     ``value_range`` pins the colour scale (pass the indicator's range over all years, so a colour means the
-    same value in every year a patch shows). ``geojson_urls`` (main, inset) puts URLs in the traces instead of
-    the geometry itself: plotly.js fetches each file once and caches it, so the figure JSON stays small and
-    no callback ever carries coordinates.
+    same value in every year a patch shows). ``colorscale`` replaces the sequential blues; with ``midpoint``
+    (diverging data, e.g. :data:`~dashboard.figures.map_colors.DIVERGING_COLORSCALE` around 0) the range is
+    made symmetric around it. ``geojson_urls`` (main, inset) puts URLs in the traces instead of the geometry
+    itself: plotly.js fetches each file once and caches it, so the figure JSON stays small and no callback ever
+    carries coordinates.
     """
     text = {**DEFAULT_LABELS, **(labels or {})}
-    if direction not in ("higher", "lower"):
-        raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r}")
+    axis = color_axis(unit=unit, direction=direction, colorscale=colorscale, value_range=value_range,
+                      midpoint=midpoint)
     codes = [str(feature["id"]) for feature in geometry["features"]]
     context = _Context(
         codes=codes,
         names=_feature_names(geometry),
-        updates=map_updates(df, codes, labels=text, highlight=highlight, inset=inset is not None),
+        updates=map_updates(df, codes, labels=text, highlight=highlight, group=group, inset=inset is not None),
         text=text,
         unit=unit,
-        value_format=value_format,
+        value_format=d3_format(precision),
         maritime=_line_lonlat(maritime),
     )
     fig = go.Figure()
@@ -126,9 +136,7 @@ def province_map(
             raise ValueError("inset features must be a subset of the main geometry's features")
         # Same locations (and so the same patch arrays) as the main map; codes the inset lacks are skipped.
         _add_geo_traces(fig, context, geojson_urls[1] if geojson_urls else inset, main=False)
-    fig.update_layout(base_layout(**_layout(unit, direction, inset, text)))
-    if value_range is not None:
-        fig.update_layout(coloraxis={"cmin": value_range[0], "cmax": value_range[1]})
+    fig.update_layout(base_layout(coloraxis=axis, **_layout(inset, text)))
     return fig
 
 
@@ -138,6 +146,7 @@ def map_updates(
     *,
     labels: Mapping[str, str] | None = None,
     highlight: Collection[str] = (),
+    group: Collection[str] = (),
     inset: bool = True,
 ) -> dict[int, dict[str, Any]]:
     """Per-trace data arrays for ``df``: ``{trace_index: {property: array}}``, for the figure and patches.
@@ -146,31 +155,36 @@ def map_updates(
     same ``locations`` (the geometry's feature ids) the figure was built with; missing values are None.
     """
     text = {**DEFAULT_LABELS, **(labels or {})}
-    frame = _align(df, locations)
+    frame = aligned(df, locations)
     values = frame["value"].to_numpy(dtype="float64", na_value=np.nan)
     present = ~np.isnan(values)
     z = [float(v) if ok else None for v, ok in zip(values, present, strict=True)]
     customdata = [
-        [plotly_text(row.name_zh), plotly_text(row.name_en), _rank_text(row.rank, row.rank_of),
-         plotly_text(row.source), _badge(row.illustrative, text)]
+        [plotly_text(row.name_zh), plotly_text(row.name_en), rank_text(row.rank, row.rank_of),
+         hover_lines(row.source), badge(row.illustrative, text)]
         for row in frame.itertuples(index=False)
     ]
-    marked = set(highlight)
+    marked, members = set(highlight), set(group)
     main = {
         NO_DATA_TRACE: {"z": [None if ok else 0 for ok in present], "showlegend": bool((~present).any())},
         VALUE_TRACE: {"z": z, "customdata": customdata},
         HIGHLIGHT_TRACE: {"z": [1 if code in marked else None for code in locations]},
         HIGHLIGHT_KEY_TRACE: {"showlegend": bool(marked & set(locations))},
+        GROUP_TRACE: {"z": [1 if code in members else None for code in locations]},
+        GROUP_KEY_TRACE: {"showlegend": bool(members & set(locations)), "name": text["group"]},
     }
     updates = dict(main)
     if inset:
-        for index in (NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE):
-            updates[index + INSET_OFFSET] = {k: v for k, v in main[index].items() if k != "showlegend"}
+        for index in (NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE, GROUP_TRACE):
+            updates[inset_index(index)] = {k: v for k, v in main[index].items() if k != "showlegend"}
     return updates
 
 
-def _align(df: pd.DataFrame, locations: Sequence[str]) -> pd.DataFrame:
-    """One row per location in ``locations`` order; optional columns filled with neutral defaults."""
+def aligned(df: pd.DataFrame, locations: Sequence[str]) -> pd.DataFrame:
+    """One row per location in ``locations`` order; optional columns filled with neutral defaults.
+
+    Shared with the tile grid, which reads the same frame (``views.map_frame``) the same way.
+    """
     if "region_code" not in df.columns or "value" not in df.columns:
         raise ValueError(f"province_map needs columns region_code and value, got {list(df.columns)}")
     codes = df["region_code"].astype(str)
@@ -192,11 +206,29 @@ def _align(df: pd.DataFrame, locations: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({"value": frame["value"].astype("Float64"), **columns}, index=frame.index)
 
 
-def _rank_text(rank: Any, n_ranked: Any) -> str:
+def hover_lines(text: object, width: int = HOVER_WIDTH) -> str:
+    """``text`` escaped for plotly and broken into lines of about ``width`` Latin characters (a CJK character
+    counts twice), after punctuation where it can: a long source title would otherwise stretch the hover
+    label across the whole map."""
+    if not isinstance(text, str):
+        return ""
+    lines, line, used = [], "", 0
+    for char in text:
+        line += char
+        used += 2 if "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" else 1
+        if (used >= width and char in " ；;，,·、）)") or used >= width * 1.25:
+            lines.append(line.strip())
+            line, used = "", 0
+    if line.strip():
+        lines.append(line.strip())
+    return "<br>".join(plotly_text(part) for part in lines)
+
+
+def rank_text(rank: Any, n_ranked: Any) -> str:
     return "–" if pd.isna(rank) or pd.isna(n_ranked) else f"{int(rank)} / {int(n_ranked)}"
 
 
-def _badge(illustrative: object, text: Mapping[str, str]) -> str:
+def badge(illustrative: object, text: Mapping[str, str]) -> str:
     return f"<br><i>{text['illustrative']}</i>" if bool(illustrative) else ""
 
 
@@ -222,8 +254,9 @@ class _Context:
 
 
 def _add_geo_traces(fig: go.Figure, context: _Context, geometry: Mapping[str, Any] | str, *, main: bool) -> None:
-    """Append traces 0–4 (main) or 5–8 (inset) in the order the module docstring documents."""
-    geo, offset, text = ("geo", 0, context.text) if main else ("geo2", INSET_OFFSET, context.text)
+    """Append traces 0–6 (main) or 7–11 (inset) in the order the module docstring documents."""
+    geo, text = ("geo", context.text) if main else ("geo2", context.text)
+    index = (lambda i: i) if main else inset_index
     updates = context.updates
     common: dict[str, Any] = {
         "geojson": geometry,
@@ -238,7 +271,8 @@ def _add_geo_traces(fig: go.Figure, context: _Context, geometry: Mapping[str, An
             else {"color": INSET_LINE_COLOR, "width": 0.5}
         },
     }
-    no_data, values, marked = (updates[offset + i] for i in (NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE))
+    no_data, values, marked, members = (updates[index(i)]
+                                        for i in (NO_DATA_TRACE, VALUE_TRACE, HIGHLIGHT_TRACE, GROUP_TRACE))
     fig.add_trace(
         go.Choropleth(
             **common,
@@ -260,23 +294,13 @@ def _add_geo_traces(fig: go.Figure, context: _Context, geometry: Mapping[str, An
             coloraxis="coloraxis",
             showlegend=False,
             hovertemplate=(
-                f"{_NAME_LINE}<br>%{{z:{context.value_format}}} {context.unit}"
+                f"{_NAME_LINE}<br>%{{z:{context.value_format}}}{unit_suffix(context.unit)}"
                 f"<br>{text['rank']}: %{{customdata[2]}}<br>{text['source']}: %{{customdata[3]}}"
                 "%{customdata[4]}<extra></extra>"
             ),
         )
     )
-    fig.add_trace(
-        go.Choropleth(
-            **{**common, "marker": {"line": {"color": HIGHLIGHT_COLOR, "width": 2.2 if main else 1.2}}},
-            z=marked["z"],
-            name=text["highlight"],
-            colorscale=[[0, _TRANSPARENT], [1, _TRANSPARENT]],
-            showscale=False,
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(_outline(common, marked["z"], text["highlight"], HIGHLIGHT_COLOR, 2.6 if main else 1.4))
     lon, lat = context.maritime
     fig.add_trace(
         go.Scattergeo(
@@ -290,19 +314,32 @@ def _add_geo_traces(fig: go.Figure, context: _Context, geometry: Mapping[str, An
         )
     )
     if main:
-        fig.add_trace(
-            go.Scattergeo(
-                lon=[None],
-                lat=[None],
-                geo=geo,
-                mode="lines",
-                line={"color": HIGHLIGHT_COLOR, "width": 3},
-                name=text["highlight"],
-                showlegend=updates[HIGHLIGHT_KEY_TRACE]["showlegend"],
-                legendrank=3,
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(_legend_key(HIGHLIGHT_COLOR, text["highlight"], updates[HIGHLIGHT_KEY_TRACE]["showlegend"], 3))
+    # drawn over the target outline and thinner, so a member meeting the target shows orange around dark
+    fig.add_trace(_outline(common, members["z"], updates[GROUP_KEY_TRACE]["name"], GROUP_COLOR, 1.4 if main else 0.9))
+    if main:
+        key = updates[GROUP_KEY_TRACE]
+        fig.add_trace(_legend_key(GROUP_COLOR, key["name"], key["showlegend"], 4))
+
+
+def _outline(common: Mapping[str, Any], z: Sequence[int | None], name: str, color: str,
+             width: float) -> go.Choropleth:
+    """A transparent layer whose borders outline the provinces where ``z`` is 1."""
+    return go.Choropleth(
+        **{**common, "marker": {"line": {"color": color, "width": width}}},
+        z=z,
+        name=name,
+        colorscale=[[0, _TRANSPARENT], [1, _TRANSPARENT]],
+        showscale=False,
+        showlegend=False,
+        hoverinfo="skip",
+    )
+
+
+def _legend_key(color: str, name: str, show: bool, rank: int) -> go.Scattergeo:
+    """An empty line trace: choropleth legend swatches show no outline, so outlines get keys of their own."""
+    return go.Scattergeo(lon=[None], lat=[None], geo="geo", mode="lines", line={"color": color, "width": 3},
+                         name=name, showlegend=show, legendrank=rank, hoverinfo="skip")
 
 
 def _line_lonlat(feature: Mapping[str, Any] | None) -> tuple[list[float | None], list[float | None]]:
@@ -337,28 +374,11 @@ def _geo_layout(
     }
 
 
-def _layout(
-    unit: str, direction: Direction, inset: Mapping[str, Any] | None, text: Mapping[str, str]
-) -> dict:
+def _layout(inset: Mapping[str, Any] | None, text: Mapping[str, str]) -> dict:
     layout: dict[str, Any] = {
         "geo": _geo_layout(
             MAIN_LON_RANGE, MAIN_LAT_RANGE, MAIN_PROJECTION, domain={"x": (0, 1), "y": (0, 1)}
         ),
-        "coloraxis": {
-            "colorscale": [[i / (len(COLORSCALE) - 1), c] for i, c in enumerate(COLORSCALE)],
-            "reversescale": direction == "lower",
-            "colorbar": {
-                "title": {"text": unit, "side": "top"},
-                "orientation": "h",
-                "x": 0.01,
-                "xanchor": "left",
-                "y": 0.02,
-                "yanchor": "bottom",
-                "len": 0.28,
-                "thickness": 10,
-                "outlinewidth": 0,
-            },
-        },
         "legend": {"x": 0.01, "xanchor": "left", "y": 0.2, "yanchor": "bottom", "bgcolor": _TRANSPARENT},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "hoverlabel": {"bgcolor": "white", "bordercolor": MUTED, "font": {"size": 12, "color": INK}},

@@ -100,10 +100,10 @@ def test_trends_takes_a_chinese_name_without_a_notice(app: dash.Dash) -> None:
     assert problems(page) == {}
 
 
-def test_trends_draws_a_group_as_its_members_and_says_so(app: dash.Dash) -> None:
+def test_trends_keeps_a_group_as_one_region_without_a_notice(app: dash.Dash) -> None:
     page = layout_of(app, "trends", indicator="cnc_rate", region="100000,长三角")
-    assert by_id(page, ids.TRENDS_REGIONS).value == ["100000", "310000", "320000", "330000", "340000"]
-    assert "is a group of 4 provinces" in problems(page)["region"]
+    assert by_id(page, ids.TRENDS_REGIONS).value == ["100000", "长三角"]  # drawn as one line (test_groups)
+    assert problems(page) == {}
 
 
 @pytest.mark.parametrize(("query", "param", "words"), [

@@ -10,6 +10,7 @@ import plotly.io as pio
 import pytest
 
 from dashboard.figures import province_map as pm
+from dashboard.figures.map_colors import DIVERGING_COLORSCALE
 from geo import shapes
 
 CODES = shapes.province_codes()
@@ -54,11 +55,15 @@ def test_trace_layout_is_the_documented_one() -> None:
         ("choropleth", "geo"),
         ("scattergeo", "geo"),
         ("scattergeo", "geo"),
+        ("choropleth", "geo"),
+        ("scattergeo", "geo"),
         ("choropleth", "geo2"),
         ("choropleth", "geo2"),
         ("choropleth", "geo2"),
         ("scattergeo", "geo2"),
+        ("choropleth", "geo2"),
     ]
+    assert [pm.inset_index(i) for i in pm.INSET_TRACES] == list(range(pm.INSET_OFFSET, len(fig.data)))
     assert len(pm.province_map(THREE, shapes.provinces(), unit="%").data) == pm.INSET_OFFSET
 
 
@@ -82,7 +87,33 @@ def test_scale_reverses_when_lower_is_better(direction: str, reversed_: bool) ->
 def test_colourbar_title_and_hover_carry_the_unit() -> None:
     fig = _figure()
     assert fig.layout.coloraxis.colorbar.title.text == "%"
-    assert "%{z:,.4~r} %" in fig.data[pm.VALUE_TRACE].hovertemplate
+    assert "%{z:,.1f}%" in fig.data[pm.VALUE_TRACE].hovertemplate
+
+
+@pytest.mark.parametrize(("precision", "written"), [(0, "%{z:,.0f} 家"), (2, "%{z:,.2f} 家")])
+def test_the_hover_writes_values_with_the_indicators_precision(precision: int, written: str) -> None:
+    fig = pm.province_map(THREE, shapes.provinces(), unit="家", precision=precision)
+    assert written in fig.data[pm.VALUE_TRACE].hovertemplate
+
+
+def test_group_members_get_a_dark_outline_and_a_legend_key_named_for_the_group() -> None:
+    fig = _figure(group=["310000", "320000"], labels={"group": "长三角 集群"})
+    outline = fig.data[pm.GROUP_TRACE].z
+    assert [CODES[i] for i, z in enumerate(outline) if z == 1] == ["310000", "320000"]
+    assert fig.data[pm.GROUP_TRACE].marker.line.color != fig.data[pm.HIGHLIGHT_TRACE].marker.line.color
+    key = fig.data[pm.GROUP_KEY_TRACE]
+    assert (key.name, key.showlegend) == ("长三角 集群", True)
+    assert fig.data[pm.inset_index(pm.GROUP_TRACE)].z == outline  # the inset outlines them too
+    assert _figure().data[pm.GROUP_KEY_TRACE].showlegend is False
+
+
+def test_another_quantity_can_be_drawn_on_a_diverging_scale_centred_on_its_midpoint() -> None:
+    fig = _figure(colorscale=DIVERGING_COLORSCALE, value_range=(-3.0, 1.5), midpoint=0.0)
+    axis = fig.layout.coloraxis
+    assert (axis.cmin, axis.cmax) == (-3.0, 3.0)  # one year behind is as strong as one year ahead
+    assert [stop[1] for stop in axis.colorscale] == list(DIVERGING_COLORSCALE)
+    assert axis.colorscale[len(DIVERGING_COLORSCALE) // 2][0] == 0.5  # the centre colour sits at the midpoint
+    assert _figure(midpoint=0.0).layout.coloraxis.cmid == 0.0  # no pinned range: plotly's own, centred
 
 
 def test_hover_data_has_names_rank_source_and_badge() -> None:
@@ -124,3 +155,12 @@ def test_bad_frames_are_rejected() -> None:
         pm.province_map(THREE.drop(columns="value"), shapes.provinces(), unit="%")
     with pytest.raises(ValueError, match="direction"):
         pm.province_map(THREE, shapes.provinces(), unit="%", direction="up")  # type: ignore[arg-type]
+
+
+def test_a_long_source_is_broken_into_lines_of_escaped_text_for_the_hover() -> None:
+    source = "示意数据：各地区关键工序数控化率与数字化研发设计工具普及率（2015—2024年中有全国数值的年份，生成值）<b>"
+    lines = pm.hover_lines(source).split("<br>")
+    assert len(lines) == 2 and "".join(lines) == source.replace("<b>", "&lt;b&gt;")
+    assert pm.hover_lines("Test source A") == "Test source A" and pm.hover_lines(None) == ""
+    frame = THREE.assign(source=source)
+    assert pm.map_updates(frame, CODES)[pm.VALUE_TRACE]["customdata"][CODES.index("440000")][3].count("<br>") == 1

@@ -33,7 +33,7 @@ RENDER_TIMEOUT_S = 20
 VALUES = pd.DataFrame(
     {
         "region_code": ["440000", "320000", "510000", "100000", "110000"],
-        "value": [78.5, 65.25, 40.0, 61.0, np.nan],
+        "value": [78.5, 65.24, 40.0, 61.0, np.nan],
         "name_zh": ["广东省", "江苏省", "四川省", "全国", "北京市"],
         "name_en": ["Guangdong", "Jiangsu", "Sichuan", "China", "Beijing"],
         "rank": pd.array([1, 2, 3, None, None], dtype="Int64"),
@@ -43,6 +43,7 @@ VALUES = pd.DataFrame(
     }
 )
 HIGHLIGHT = ("440000",)
+GROUP = ("320000", "440000")
 
 # Per trace: how many province paths carry a shape (plotly adds an empty <path> for a None z).
 DRAWN_PATHS_JS = """
@@ -69,6 +70,7 @@ def _figure() -> Any:
         maritime=shapes.maritime_line(),
         inset=shapes.south_china_sea(),
         highlight=HIGHLIGHT,
+        group=GROUP,
     )
     return fig.update_layout(width=1260, height=560)
 
@@ -118,12 +120,12 @@ def test_map_draws_all_34_provinces_inset_and_line_offline(
     log = browser_log()
     main, inset = geos
     assert [main["geo"], inset["geo"]] == ["geo", "geo2"]
-    no_data, values, highlight = main["choropleth"]
+    no_data, values, highlight, group = main["choropleth"]
     assert no_data + values == 34, main  # each province exactly once: grey or coloured, never both
-    assert (no_data, values, highlight) == (31, 3, 1)
-    inset_no_data, inset_values, inset_highlight = inset["choropleth"]
+    assert (no_data, values, highlight, group) == (31, 3, 1, 2)
+    inset_no_data, inset_values, inset_highlight, inset_group = inset["choropleth"]
     assert inset_no_data + inset_values == site.inset_features
-    assert (inset_values, inset_highlight) == (1, 1)  # Guangdong: Jiangsu and Sichuan are outside the inset
+    assert (inset_values, inset_highlight, inset_group) == (1, 1, 1)  # Guangdong: Jiangsu, Sichuan lie outside
     assert main["lines"] >= 1
     assert inset["lines"] >= 1
     assert log.errors == [], log.errors
@@ -138,9 +140,10 @@ def test_map_draws_all_34_provinces_inset_and_line_offline(
         (
             "440000",
             pm.VALUE_TRACE,
-            ["广东省", "Guangdong", "78.5 %", "Rank: 1 / 3", "Source: Test source A", "Illustrative value"],
+            ["广东省", "Guangdong", "78.5%", "Rank: 1 / 3", "Source: Test source A", "Illustrative value"],
         ),
-        ("320000", pm.VALUE_TRACE, ["江苏省", "Jiangsu", "65.25 %", "Rank: 2 / 3", "Source: Test source A"]),
+        # one decimal, the default precision of a rate, as cards and tables write it
+        ("320000", pm.VALUE_TRACE, ["江苏省", "Jiangsu", "65.2%", "Rank: 2 / 3", "Source: Test source A"]),
         ("630000", pm.NO_DATA_TRACE, ["青海省", "Qinghai", "No data"]),
     ],
     ids=["value-with-badge", "value", "no-data"],
@@ -207,6 +210,6 @@ def test_year_change_needs_only_the_map_updates_arrays(browser: webdriver.Chrome
     )
     assert restyled is True, restyled
     main, inset = browser.execute_script(DRAWN_PATHS_JS)
-    assert main["choropleth"] == [31, 3, 2]
+    assert main["choropleth"] == [31, 3, 2, 0]  # no group was asked for this time: its outline is gone
     assert sum(inset["choropleth"][:2]) == len(shapes.south_china_sea()["features"])
-    assert inset["choropleth"][1:] == [0, 0]  # none of the three lies in the inset
+    assert inset["choropleth"][1:] == [0, 0, 0]  # none of the three lies in the inset
