@@ -143,7 +143,8 @@ def _names(db: Path) -> list[str]:
         rows = con.execute("""
             SELECT name_zh FROM indicators UNION SELECT name_zh FROM regions UNION SELECT short_zh FROM regions
             UNION SELECT title FROM sources UNION SELECT locator FROM sources UNION SELECT publisher FROM sources
-            UNION SELECT scope FROM observations UNION SELECT note FROM observations UNION SELECT scope FROM targets UNION SELECT name_zh FROM plans
+            UNION SELECT scope FROM observations UNION SELECT note FROM observations UNION SELECT scope FROM targets
+            UNION SELECT name_zh FROM plans
             UNION SELECT unmeasured_zh FROM targets UNION SELECT unnest(aliases) FROM regions""").fetchall()
     return sorted({r[0] for r in rows if r[0]}, key=len, reverse=True)
 
