@@ -24,6 +24,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "scope": ("scope", "统计口径", "口径", "范围"),
     "note": ("note", "notes", "备注", "注释", "说明"),
 }
+#: A row whose first filled cell starts so (folded, in lower case) is a note line, skipped (validate.sql: imm_note).
 NOTE_PREFIXES = ("注", "资料来源", "数据来源", "来源", "说明", "备注", "单位", "note", "source", "*")
 _YEAR_HEADER = re.compile(r"(\d{4})(\.0+)?年?")
 
@@ -102,11 +103,6 @@ def find_header(table: Table, layout: str | None,
     }[layout]
     raise InputFileError(f"{where(table)}: no header row found in the first {HEADER_SEARCH_ROWS} rows; "
                          f"expected {wanted}")
-
-
-def is_note(row: Row) -> bool:
-    filled = [c for c in row.cells if c.strip()]
-    return bool(filled) and fold(filled[0]).lower().startswith(NOTE_PREFIXES)
 
 
 def unit_multiplier(rows: Sequence[Row]) -> float:

@@ -1,9 +1,11 @@
 """Turning the rows under a table's header into candidate observations (long or wide layout).
 
-Every record under the header ends as exactly one of: a candidate, a rejection or a skip, so the
-accounting ``read = loaded + rejected + skipped`` holds by construction. Rows are streamed: candidates and
-rejections leave in batches for a ``Sink`` (the warehouse writer, which also settles duplicate keys), so
-memory does not grow with the file. Finding the header is ``headers.py``'s.
+The header and the title lines above it are read here; the rows under it are judged together, in SQL
+(pipelines/warehouse/validate.sql), whole columns at a time: a plain CSV is read there by DuckDB itself, any
+other file is streamed into it in batches, and the same rules run either way. Python is asked once per distinct
+value for what only it knows — region and indicator names, repeated headers, the words of each refusal.
+Every record under the header ends as exactly one of: a candidate, a rejection or a skip, so the accounting
+``read = loaded + rejected + skipped`` holds by construction. Finding the header is ``headers.py``'s.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 from tqdm import tqdm
 
@@ -23,37 +23,29 @@ from pipelines.catalogue import STATUSES, Indicator
 from pipelines.errors import InputFileError
 from pipelines.headers import (
     COLUMN_ALIASES,
+    NOTE_PREFIXES,
     column_roles,
     find_header,
     header_key,
     holds_table,
-    is_note,
     says_national,
     unit_multiplier,
     unit_says_percent,
     where,
     year_columns,
 )
-from pipelines.limits import HEADER_SEARCH_ROWS
-from pipelines.normalise import (
-    CellError,
-    RegionResolver,
-    fold,
-    has_percent_sign,
-    is_no_value,
-    parse_date,
-    parse_number,
-    parse_year,
-    shown,
-    unknown_region_reason,
-)
-from pipelines.readers import Row, Table
+from pipelines.limits import HEADER_SEARCH_ROWS, MAX_RAW_CHARS
+from pipelines.normalise import RegionResolver, fold
+from pipelines.readers import Row, Table, rows_table
+from pipelines.warehouse import Staging
+from pipelines.warehouse.validate import Body, Spec
+from pipelines.wording import COUNTED, reason
 
-__all__ = ["Candidate", "Context", "Defaults", "Parsed", "Rejection", "Sink", "find_header", "holds_table", "parse"]
+__all__ = ["Candidate", "Context", "Defaults", "Parsed", "Rejection", "find_header", "holds_table", "parse"]
 
-BATCH_ROWS = 20_000  # candidates and rejections handed to the sink at a time
+BATCH_ROWS = 20_000  # rows a Python reader hands to the warehouse at a time
 MAX_LISTED_WARNINGS = 50
-_COUNTED = {"count": "a count", "persons": "a number of persons"}  # value kinds a % sign never belongs to
+_STEPS = 5  # what a progress bar counts: reading, names, judging, wording, staging
 
 
 @dataclass(frozen=True)
@@ -70,7 +62,6 @@ class Defaults:
 class Candidate:
     row_number: int
     column: str | None
-    raw: str
     indicator_id: str
     region_code: str
     year: int
@@ -82,14 +73,6 @@ class Candidate:
     scope: str | None
     note: str | None
 
-    @property
-    def key(self) -> tuple[str, str, int, str, str]:
-        return (self.indicator_id, self.region_code, self.year, self.breakdown, self.source_id)
-
-    @property
-    def attributes(self) -> tuple[object, ...]:
-        return (self.value, self.as_of, self.status, self.scope, self.note)
-
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
@@ -99,17 +82,9 @@ class Rejection:
     reason: str
 
 
-class Sink(Protocol):
-    """Where batches of candidates and rejections go (the warehouse writer stages them)."""
-
-    def candidates(self, batch: Sequence[Candidate]) -> None: ...
-
-    def rejections(self, batch: Sequence[Rejection]) -> None: ...
-
-
 @dataclass
 class Parsed:
-    """The accounting of one parse. ``candidates``/``rejections`` are filled only when no sink was given
+    """The accounting of one parse. ``candidates``/``rejections`` are filled only when no staging area was given
     (duplicate keys are then left unsettled: settling them is the writer's job)."""
 
     layout: str
@@ -121,11 +96,6 @@ class Parsed:
     warning_count: int = 0
     candidates: list[Candidate] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
-
-    def warn(self, text: str) -> None:
-        self.warning_count += 1
-        if len(self.warnings) < MAX_LISTED_WARNINGS:
-            self.warnings.append(text)
 
 
 @dataclass(frozen=True)
@@ -150,28 +120,6 @@ class Context:
         return names
 
 
-def _check_value(value: float, ind: Indicator) -> str | None:
-    if ind.value_kind == "share" and not 0 <= value <= 100:
-        return f"{value:g} is outside 0–100 for {ind.indicator_id} (a share in %)"
-    if ind.value_kind in ("count", "persons", "index") and value < 0:
-        return f"{value:g} is negative; {ind.indicator_id} is a {ind.value_kind}"
-    return None
-
-
-def _value(text: str, ind: Indicator, scale: float = 1.0) -> tuple[float | None, str | None]:
-    """(value, None) or (None, why it is refused) for a value cell of ``ind``."""
-    try:
-        value = parse_number(text) * scale
-    except CellError as exc:
-        return None, str(exc)
-    if not math.isfinite(value):
-        return None, f"{shown(text)!r} × {scale:g} (the unit line) is not a finite number"
-    if ind.value_kind in _COUNTED and has_percent_sign(text):
-        return None, (f"{shown(text)!r} carries a % sign but {ind.indicator_id} is {_COUNTED[ind.value_kind]}; "
-                      "expected a plain number")
-    return (None, why) if (why := _check_value(value, ind)) else (value, None)
-
-
 def _title_indicator(rows: Sequence[Row], ctx: Context) -> str | None:
     """Find the indicator a wide file's title lines name (longest name first, so 'X率' beats 'X')."""
     text = fold(" ".join(c for r in rows for c in r.cells)).lower()
@@ -183,88 +131,40 @@ def _title_indicator(rows: Sequence[Row], ctx: Context) -> str | None:
     return next((iid for name, iid in names if fold(name).lower() in text), None)
 
 
-def as_of_warning(row_number: int, year: int, as_of: dt.date) -> str | None:
-    """A date more than a year outside its year is probably a typo in one of them: said, not refused."""
-    if dt.date(year - 1, 1, 1) <= as_of <= dt.date(year + 1, 12, 31):
-        return None
+def as_of_warning(row_number: int, year: int, as_of: dt.date) -> str:
+    """The words for an as-of date more than a year outside its year (the rules find them)."""
     return f"row {row_number}: as_of {as_of.isoformat()} is more than a year from its year {year}; check both"
 
 
-class _Collector:
-    def __init__(self, parsed: Parsed) -> None:
-        self.parsed = parsed
+@dataclass(frozen=True)
+class _Header:
+    """The meaning of a table's header and of the title lines above it."""
 
-    def candidates(self, batch: Sequence[Candidate]) -> None:
-        self.parsed.candidates.extend(batch)
-
-    def rejections(self, batch: Sequence[Rejection]) -> None:
-        self.parsed.rejections.extend(batch)
-
-
-@dataclass
-class _Run:
-    """One parse in progress: the header's meaning and the batches on their way to the sink."""
-
-    parsed: Parsed
-    sink: Sink
-    ctx: Context
-    defaults: Defaults
-    header: Row
+    layout: str
+    index: int  # of the header row among the first rows
+    row: Row
     roles: dict[str, int]
     years: dict[int, int]
+    indicator_id: str | None
     national: bool
-    scale: float = 1.0
-    _candidates: list[Candidate] = field(default_factory=list)
-    _rejections: list[Rejection] = field(default_factory=list)
-
-    def accept(self, candidate: Candidate) -> None:
-        self._candidates.append(candidate)
-        if len(self._candidates) >= BATCH_ROWS:
-            self.sink.candidates(self._candidates)
-            self._candidates = []
-
-    def reject(self, row_number: int, column: str | None, raw: str, reason: str) -> None:
-        self.parsed.rejected += 1
-        self._rejections.append(Rejection(row_number, column, raw, reason))
-        if len(self._rejections) >= BATCH_ROWS:
-            self.sink.rejections(self._rejections)
-            self._rejections = []
-
-    def skip(self, why: str) -> None:
-        self.parsed.skipped[why] += 1
-
-    def flush(self) -> None:
-        if self._candidates:
-            self.sink.candidates(self._candidates)
-        if self._rejections:
-            self.sink.rejections(self._rejections)
-        self._candidates, self._rejections = [], []
-
-    def column_name(self, idx: int) -> str | None:
-        if idx < 0:
-            return None
-        return _cell(self.header, idx) or f"column {idx + 1}"
+    scale: float
 
     @functools.cached_property
-    def _region_header_keys(self) -> frozenset[str]:
-        return frozenset({*COLUMN_ALIASES["region"], header_key(_cell(self.header, self.roles["region"]))})
+    def region_keys(self) -> frozenset[str]:
+        return frozenset({*COLUMN_ALIASES["region"], header_key(_cell(self.row.cells, self.roles["region"]))})
 
-    def repeated_header(self, row: Row) -> bool:
+    def repeated_by(self, cells: Sequence[str]) -> bool:
         """The header again (a table pasted below another, a page break in an export)."""
-        if header_key(_cell(row, self.roles["region"])) not in self._region_header_keys:
+        if header_key(_cell(cells, self.roles["region"])) not in self.region_keys:
             return False
         if self.years:
-            return year_columns(row.cells) == self.years
-        return column_roles(row.cells) == self.roles
+            return year_columns(cells) == self.years
+        return column_roles(cells) == self.roles
 
 
-def parse(table: Table, ctx: Context, defaults: Defaults, *, progress: bool = False,
-          sink: Sink | None = None) -> Parsed:
-    """Classify every record under the header of ``table`` (with a progress bar on stderr if asked)."""
-    rows = table.iter_rows()
-    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+def _header(table: Table, ctx: Context, defaults: Defaults, head: Sequence[Row]) -> _Header:
     header_idx, layout, roles, years = find_header(table, defaults.layout, head)
-    above, header = head[:header_idx], head[header_idx]
+    above = head[:header_idx]
     indicator_id = defaults.indicator_id
     if layout == "wide":
         indicator_id = indicator_id or _title_indicator(above, ctx)
@@ -273,132 +173,110 @@ def parse(table: Table, ctx: Context, defaults: Defaults, *, progress: bool = Fa
                 f"{where(table)}: wide layout but no indicator: its title lines name none; pass --indicator ID"
             )
         ind = ctx.indicators[indicator_id]
-        if ind.value_kind in _COUNTED and unit_says_percent(above):
+        if ind.value_kind in COUNTED and unit_says_percent(above):
             raise InputFileError(f"{where(table)}: the unit line says % but {indicator_id} is "
-                                 f"{_COUNTED[ind.value_kind]}; expected a table of plain numbers")
+                                 f"{COUNTED[ind.value_kind]}; expected a table of plain numbers")
     elif "indicator" not in roles and indicator_id is None:
         raise InputFileError(f"{where(table)}: no indicator column (指标) in the header; pass --indicator ID")
-    parsed = Parsed(layout=layout, indicator_id=indicator_id)
-    run = _Run(parsed, sink or _Collector(parsed), ctx, defaults, header, roles, years, says_national(above),
-               unit_multiplier(above))
-    body: Iterable[Row] = itertools.chain(head[header_idx + 1:], rows)
-    body = tqdm(body, desc=table.path.name, unit="row", disable=not progress, leave=False)
-    handle: Callable[[Row, _Run], None] = _long_row if layout == "long" else _wide_row
-    for row in body:
-        handle(row, run)
-    run.flush()
-    return parsed
+    return _Header(layout, header_idx, head[header_idx], roles, years, indicator_id, says_national(above),
+                   unit_multiplier(above))
 
 
-def _cell(row: Row, idx: int | None) -> str:
-    return row.cells[idx] if idx is not None and idx < len(row.cells) else ""
+def _cell(cells: Sequence[str], idx: int | None) -> str:
+    return cells[idx] if idx is not None and idx < len(cells) else ""
 
 
-def _skip_reason(row: Row, run: _Run) -> str | None:
-    if row.blank:
-        return "blank row"
-    if is_note(row):
-        return "note line"
-    if run.repeated_header(row):
-        return "repeated header row"
-    return None
+def parse(table: Table, ctx: Context, defaults: Defaults, *, progress: bool = False,
+          sink: Staging | None = None) -> Parsed:
+    """Classify every record under the header of ``table`` (with a progress bar on stderr if asked).
 
-
-def _long_row(row: Row, run: _Run) -> None:
-    out, ctx, defaults = run.parsed, run.ctx, run.defaults
-    out.read += 1
-    if why := _skip_reason(row, run):
-        run.skip(why)
-        return
-    if row.problems:
-        idx, _ = row.problems[0]
-        run.reject(row.number, run.column_name(idx), row.raw, "; ".join(p for _, p in row.problems[:3]))
-        return
-    folded = {role: fold(_cell(row, idx)) for role, idx in run.roles.items()}
-
-    def get(role: str) -> str:
-        return folded.get(role, "")
-
-    problems: list[tuple[str, str]] = []
-    ind = ctx.find_indicator(get("indicator")) if get("indicator") else ctx.indicators.get(out.indicator_id or "")
-    if ind is None:
-        problems.append(("indicator", f"unknown indicator {shown(get('indicator'))!r}"))
-    match = ctx.regions.resolve(get("region"), national_totals=run.national)
-    if match.code is None:
-        problems.append(("region", unknown_region_reason(get("region"), match)))
-    year = _try(parse_year, get("year"), "year", problems)
-    source_id = get("source") or defaults.source_id
-    if source_id not in ctx.source_ids:
-        problems.append(("source", f"unknown source id {shown(source_id)!r}"))
-    status = get("status").lower() or defaults.status
-    if status not in STATUSES:
-        problems.append(("status", f"status {shown(status)!r}; expected one of {', '.join(STATUSES)}"))
-    elif source_id in ctx.illustrative_sources and status != "illustrative":
-        problems.append(("status", f"source {source_id!r} holds generated values: status must be 'illustrative', "
-                                   f"not {status!r}"))
-    as_of = _try(parse_date, get("as_of"), "as_of", problems) if get("as_of") else None
-    value = None
-    if is_no_value(get("value")):
-        if not problems:
-            run.skip("no value")
-            return
-    elif ind is not None:
-        value, why = _value(_cell(row, run.roles["value"]), ind)  # unfolded: NFKC would hide a footnote mark
-        if why:
-            problems.append(("value", why))
-    else:
-        _try(parse_number, get("value"), "value", problems)
-    if problems:
-        run.reject(row.number, problems[0][0], row.raw, "; ".join(p for _, p in problems))
-        return
-    assert ind is not None and match.code is not None and year is not None and value is not None
-    if as_of is not None and (warning := as_of_warning(row.number, year, as_of)):
-        out.warn(warning)
-    run.accept(Candidate(
-        row.number, None, row.raw, ind.indicator_id, match.code, year, get("breakdown"), source_id, value,
-        as_of, status, get("scope") or None, get("note") or None,
-    ))
-
-
-def _try(fn: Callable[[str], Any], text: str, column: str, problems: list[tuple[str, str]]) -> Any:
+    With ``sink`` (the writer's staging area) candidates and rejections stay in the warehouse for it to settle;
+    without, they are judged in a scratch database and returned in ``Parsed``.
+    """
+    rows = table.iter_rows()
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    header = _header(table, ctx, defaults, head)
+    staging = sink or Staging.scratch()
+    steps = tqdm(total=_STEPS, desc=table.path.name, unit="step", disable=not progress, leave=False)
     try:
-        return fn(text)
-    except CellError as exc:
-        problems.append((column, str(exc)))
-        return None
+        body = staging.body(NOTE_PREFIXES)
+        _load(body, table, header.row, head[header.index + 1:], rows, progress)
+        steps.update()
+        parsed = _judge(body, header, ctx, defaults, steps)
+        if sink is None:
+            parsed.candidates, parsed.rejections = _collect(staging, body)
+        return parsed
+    finally:
+        steps.close()
+        if sink is None:
+            staging.close()
 
 
-def _wide_row(row: Row, run: _Run) -> None:
-    out, region_idx = run.parsed, run.roles["region"]
-    if why := _skip_reason(row, run):
-        out.read += 1
-        run.skip(why)
+def _load(body: Body, table: Table, header: Row, after: Sequence[Row], rest: Iterator[Row], progress: bool) -> None:
+    """Stage the rows under the header: DuckDB reads a plain CSV's lines itself, other files come in batches."""
+    if table.lines is not None and (count := body.read_lines(table.lines, header.number)) is not None:
+        _close(rest)
+        table.lines.check_rows(count)
         return
-    assert out.indicator_id is not None
-    ind = run.ctx.indicators[out.indicator_id]
-    cell_problems = dict(reversed(row.problems))  # the first problem of each cell
-    row_problem = next((p for i, p in row.problems if i not in run.years), None)  # region or another column
-    region_text = fold(_cell(row, region_idx))
-    match = run.ctx.regions.resolve(region_text, national_totals=run.national)
-    for col, year in run.years.items():
-        out.read += 1
-        text = fold(_cell(row, col))
-        column = run.header.cells[col]
-        raw = f"{region_text},{column}={_cell(row, col)}"
-        if why := row_problem or cell_problems.get(col):
-            run.reject(row.number, column, raw, why)
-            continue
-        if match.code is None:
-            run.reject(row.number, column, raw, unknown_region_reason(region_text, match))
-            continue
-        if is_no_value(text):
-            run.skip("no value")
-            continue
-        value, why = _value(_cell(row, col), ind, run.scale)
-        if why:
-            run.reject(row.number, column, raw, why)
-            continue
-        run.accept(Candidate(
-            row.number, column, raw, out.indicator_id, match.code, year, "", run.defaults.source_id, value, None,
-            run.defaults.status, None, None,
-        ))
+    if table.batches is not None and header.number == 1:  # Parquet: its column names are the header
+        _close(rest)
+        for batch in tqdm(table.batches(), desc=table.path.name, unit="batch", disable=not progress, leave=False):
+            body.append(batch)
+        return
+    stream: Iterable[Row] = tqdm(itertools.chain(after, rest), desc=table.path.name, unit="row",
+                                 disable=not progress, leave=False)
+    iterator = iter(stream)
+    while batch := list(itertools.islice(iterator, BATCH_ROWS)):
+        body.append(rows_table(batch))
+
+
+def _close(rows: Iterator[Row]) -> None:
+    """Let go of a reader whose rows are read another way (the file it holds open)."""
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
+
+
+def _judge(body: Body, header: _Header, ctx: Context, defaults: Defaults, steps: tqdm) -> Parsed:
+    region_col = header.roles["region"]
+    texts = body.texts(region_col)
+    like_header = [t for t, _ in texts if header_key(t) in header.region_keys]
+    repeated = [n for n, cells in body.rows_with(region_col, like_header) if header.repeated_by(cells)]
+    if repeated:
+        body.mark_repeated(repeated)
+        texts = body.texts(region_col)
+    # names are resolved in the order rows hold them (fuzzy suggestions are bounded per ingest); a long row the
+    # reader found a problem in is rejected before its region is read, a wide one is not
+    if header.layout == "long":
+        texts = sorted(((t, first) for t, first in texts if first is not None), key=lambda pair: pair[1])
+    regions = {t: ctx.regions.resolve(t, national_totals=header.national).code for t, _ in texts}
+    indicators = {}
+    if "indicator" in header.roles:
+        indicators = {t: ind.indicator_id if (ind := ctx.find_indicator(t)) else None
+                      for t, first in body.texts(header.roles["indicator"]) if first is not None}
+    steps.update()
+    kinds = {i.indicator_id: i.value_kind for i in ctx.indicators.values()}
+    outcome = body.classify(Spec(
+        layout=header.layout, header=header.row.cells, roles=header.roles, years=header.years,
+        indicator_id=header.indicator_id, source_id=defaults.source_id, status=defaults.status,
+        scale=header.scale, value_kinds=kinds, sources=ctx.source_ids, statuses=STATUSES,
+        illustrative=ctx.illustrative_sources, max_raw=MAX_RAW_CHARS,
+    ), regions, indicators)
+    steps.update()
+    body.word((issue, reason(issue, regions=ctx.regions, national=header.national, value_kinds=kinds,
+                             scale=header.scale)) for issue in body.issues())
+    steps.update()
+    listed, count = body.warnings(MAX_LISTED_WARNINGS)
+    body.stage()
+    steps.update()
+    return Parsed(layout=header.layout, indicator_id=header.indicator_id, read=outcome.read,
+                  rejected=outcome.rejected, skipped=outcome.skipped,
+                  warnings=[as_of_warning(*w) for w in listed], warning_count=count)
+
+
+def _collect(staging: Staging, body: Body) -> tuple[list[Candidate], list[Rejection]]:
+    body.fill_raw()
+    candidates = [Candidate(*r) for r in staging.candidate_rows()]
+    rejections = [Rejection(*r) for r in staging.rejection_rows()]
+    body.drop()
+    return candidates, rejections

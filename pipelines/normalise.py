@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import math
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipelines.catalogue import NATIONAL, Region
 from pipelines.limits import MAX_REGION_SUGGESTIONS
+
+if TYPE_CHECKING:
+    from pipelines.warehouse.validate import Cell
 
 #: Cell text that means "no value" in statistical yearbooks (compared after NFKC folding and stripping).
 # "nan" is not among them: spelled out it is a non-finite number (a computation gone wrong), rejected as such.
@@ -63,70 +66,75 @@ def shown(text: object, *, limit: int = 80, fold_it: bool = True) -> str:
     return s if len(s) <= limit else s[:limit] + "…"
 
 
+def ascii_digits(text: str) -> str:
+    """``fold(text)`` with every Unicode decimal digit written as its ASCII digit: Python's ``\\d`` and
+    ``float()`` read ``٣`` as 3, and the SQL rules see digits this way."""
+    folded = fold(text)
+    if folded.isascii():
+        return folded
+    return "".join(str(d) if not ch.isascii() and (d := unicodedata.decimal(ch, None)) is not None else ch
+                   for ch in folded)
+
+
+def has_footnote_mark(text: str) -> bool:
+    """A superscript or circled digit (Unicode category No): NFKC would silently turn ``52.1¹`` into 52.11."""
+    return not text.isascii() and any(unicodedata.category(ch) == "No" for ch in text)
+
+
+def _cell(text: object) -> Cell:
+    from pipelines.warehouse.validate import cell  # late: that module calls back into this one
+
+    return cell("" if text is None else str(text))
+
+
+def number_problem(code: str, text: object) -> str:
+    """Why a value cell is not a number, worded for a rejection (``code`` as the SQL rules give it)."""
+    if code == "footnote":
+        raw = shown(str(text).strip(), fold_it=False)
+        return f"{raw!r} carries a footnote mark (a superscript or circled digit); expected a plain number"
+    return f"{shown(text)!r} " + {"not_finite": "is not a finite number", "not_number": "is not a number",
+                                  "too_large": "is not a finite number (too large)"}[code]
+
+
+def year_problem(text: object) -> str:
+    return f"{shown(text)!r} is not a year between 1949 and 2100"
+
+
+def date_problem(text: object) -> str:
+    return f"{shown(text)!r} is not a date (expected YYYY-MM-DD or YYYY-MM)"
+
+
 def is_no_value(text: object) -> bool:
-    return fold(text).lower() in NO_VALUE_MARKERS
-
-
-_NON_FINITE = re.compile(r"[+-]?(inf|infinity|nan|∞)", re.IGNORECASE)
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_YEAR = re.compile(r"\d{4}(\.0+)?")
+    return _cell(text).no_value
 
 
 def parse_number(text: object) -> float:
     """Read ``52.1``, ``52.1%``, ``５２．１``, ``1,234`` or ``7,500,000``; raise CellError otherwise.
 
     Only finite numbers are read: ``1e999`` (which overflows), ``inf`` and ``nan`` are refused, and so is a
-    superscript or circled digit (a footnote mark: NFKC would silently turn ``52.1¹`` into 52.11).
+    superscript or circled digit (a footnote mark: NFKC would silently turn ``52.1¹`` into 52.11). The rule is
+    the ingest's own (pipelines/warehouse/validate.sql), applied to one cell.
     """
-    s = fold(text).replace(" ", "")
-    s = s.removesuffix("%")
-    if _GROUPED.fullmatch(s):
-        s = s.replace(",", "")
-    if _NON_FINITE.fullmatch(s):
-        raise CellError(f"{shown(text)!r} is not a finite number")
-    if not _NUMBER.fullmatch(s):
-        raise CellError(f"{shown(text)!r} is not a number")
-    if not s.isascii() or not str(text).isascii():
-        if any(unicodedata.category(ch) == "No" for ch in str(text)):
-            raw = shown(str(text).strip(), fold_it=False)
-            raise CellError(f"{raw!r} carries a footnote mark (a superscript or circled digit); expected a plain "
-                            "number")
-    value = float(s)
-    if not math.isfinite(value):
-        raise CellError(f"{shown(text)!r} is not a finite number (too large)")
-    return value
-
-
-def has_percent_sign(text: object) -> bool:
-    """Whether a value cell carries a % (or ％) sign: a share written as such, never a count."""
-    return fold(text).rstrip().endswith("%")
+    cell = _cell(text)
+    if cell.number_problem is not None:
+        raise CellError(number_problem(cell.number_problem, text))
+    return cell.number
 
 
 def parse_year(text: object) -> int:
     """Read ``2016``, ``2016年``, ``2016.0`` (from spreadsheets); the year must lie in 1949–2100."""
-    s = fold(text).replace(" ", "").removesuffix("年")
-    if _YEAR.fullmatch(s):
-        year = int(float(s))
-        if 1949 <= year <= 2100:
-            return year
-    raise CellError(f"{shown(text)!r} is not a year between 1949 and 2100")
+    year = _cell(text).year
+    if year is None:
+        raise CellError(year_problem(text))
+    return year
 
 
 def parse_date(text: object) -> dt.date:
     """Read an as-of date: ``2020-09-30``, ``2020/9/30``, ``2020年9月30日`` or a month ``2020-09`` (its last day)."""
-    s = fold(text).replace(" ", "")
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?|月)?(?:T00:00:00)?", s)
-    if m:
-        year, month = int(m[1]), int(m[2])
-        try:
-            if m[3]:
-                return dt.date(year, month, int(m[3]))
-            nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1)
-        except ValueError:
-            pass
-    raise CellError(f"{shown(text)!r} is not a date (expected YYYY-MM-DD or YYYY-MM)")
+    as_of = _cell(text).as_of
+    if as_of is None:
+        raise CellError(date_problem(text))
+    return as_of
 
 
 def _key(text: str) -> str:

@@ -3,6 +3,8 @@
 Rows are streamed, never all held at once. A file is refused as a whole (``InputFileError``) only for what
 makes it unusable — its format, encoding or size; a cell that cannot be used (too long, a formula without a
 saved value, bytes that are not text) is its row's problem (``Row.problems``), for the layout to reject.
+A UTF-8 CSV that Python's csv module would split line by line at its delimiter (no quote character, one kind of
+line end) also says so (``Table.lines``): the warehouse then reads it itself, to the same rows.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import csv
 import datetime as dt
 import decimal
 import hashlib
-import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from pipelines.errors import InputFileError
-from pipelines.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_RAW_CHARS, MAX_ROWS, size
+from pipelines.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, size
 
 _SNIFF_BYTES = 64 * 1024
 _DIALECT_BYTES = 8 * 1024
@@ -45,16 +48,37 @@ class Row:
     def blank(self) -> bool:
         return not any(c.strip() for c in self.cells)
 
-    @property
-    def raw(self) -> str:
-        """The row as CSV text (quoted where needed), trailing empty cells dropped, cut at MAX_RAW_CHARS."""
-        cells = list(self.cells)
-        while cells and not cells[-1]:
-            cells.pop()
-        out = io.StringIO()
-        csv.writer(out, lineterminator="").writerow(cells)
-        text = out.getvalue()
-        return text if len(text) <= MAX_RAW_CHARS else text[:MAX_RAW_CHARS] + "…"
+
+
+#: Rows as the warehouse takes them in batches: (row_number, cells, problems).
+ROW_PROBLEMS = pa.list_(pa.struct([("col", pa.int32()), ("why", pa.string())]))
+ROWS_SCHEMA = pa.schema([("row_number", pa.int64()), ("cells", pa.list_(pa.string())), ("problems", ROW_PROBLEMS)])
+
+
+def rows_table(rows: Sequence[Row]) -> pa.Table:
+    return pa.table({"row_number": [r.number for r in rows], "cells": [list(r.cells) for r in rows],
+                     "problems": [[{"col": c, "why": w} for c, w in r.problems] for r in rows]}, schema=ROWS_SCHEMA)
+
+
+@dataclass(frozen=True)
+class CsvLines:
+    """A CSV whose records are its lines, split at ``delimiter`` (no quote character anywhere, one kind of line
+    end, UTF-8): read as it is, it gives the rows ``_csv_rows`` gives. The limits are those in force when the
+    file was opened."""
+
+    path: Path
+    delimiter: str
+    lines: int
+    folded: bool  # no whitespace but the delimiter and line ends, and only ASCII and CJK ideographs
+    max_rows: int
+    max_columns: int
+    max_cell: int
+    overlong_cell: str  # the row a record with an overlong field becomes (as in ``_csv_rows``)
+    overlong_why: str
+
+    def check_rows(self, count: int) -> None:
+        if count > self.max_rows:
+            raise InputFileError(f"{self.path}: more than {self.max_rows:,} rows (MAX_ROWS); split the file")
 
 
 @dataclass(frozen=True)
@@ -68,6 +92,8 @@ class Table:
     open_rows: Callable[[], Iterator[Row]]
     sheet: str | None = None  # the XLSX sheet read
     notes: tuple[str, ...] = ()  # what a person should know about how the file was read
+    lines: CsvLines | None = None  # set when the warehouse may read the CSV's lines itself
+    batches: Callable[[], Iterator[pa.Table]] | None = None  # the rows under row 1 as ``rows_table``s (Parquet)
 
     def iter_rows(self) -> Iterator[Row]:
         return self.open_rows()
@@ -122,29 +148,61 @@ def text_row(number: int, cells: Sequence[str], problems: Sequence[tuple[int, st
     return Row(number, tuple(cells), tuple(problems))
 
 
+# Bytes of ASCII and of U+4000–U+9FFF (lead bytes E4–E9), text NFKC leaves as it is; and ASCII whitespace.
+_PLAIN_BYTES = bytes(range(0xC0)) + bytes(range(0xE4, 0xEA))
+_SPACE_BYTES = b"\t\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
 @dataclass(frozen=True)
 class _Scan:
     sha256: str
     head: bytes
     nul_at: int | None
     blank: bool
+    newlines: int = 0
+    last: bytes = b""  # the file's last byte
+    crs: int = 0
+    crlfs: int = 0
+    quotes: frozenset[bytes] = frozenset()  # which of " and ' occur
+    spaces: frozenset[int] = frozenset()  # which ASCII whitespace bytes occur (line ends and delimiter included)
+    wide: bool = False  # a character outside ASCII and U+4000–U+9FFF occurs (a leading BOM aside)
 
 
 def _scan(path: Path) -> _Scan:
-    """One pass over the bytes: checksum, the first bytes (format), the first NUL and whether all is blank."""
+    """One pass over the bytes: checksum, the first bytes (format), the first NUL, whether all is blank, and what
+    says whether the text may be split line by line (line ends, quote characters, whitespace, wide characters)."""
     digest, head, nul_at, blank, offset = hashlib.sha256(), b"", None, True, 0
+    newlines = crs = crlfs = 0
+    quotes: set[bytes] = set()
+    spaces: set[int] = set()
+    wide, last = False, b""
     try:
         with path.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
-                head = head or chunk[:_SNIFF_BYTES]
+                if not head:
+                    head = chunk[:_SNIFF_BYTES]
+                    text = chunk.removeprefix(codecs.BOM_UTF8)
+                else:
+                    text = chunk
                 digest.update(chunk)
                 if nul_at is None and (i := chunk.find(b"\0")) >= 0:
                     nul_at = offset + i
                 blank = blank and not chunk.strip()
+                newlines += chunk.count(b"\n")
+                if b"\r" in chunk:
+                    crs += chunk.count(b"\r")
+                    crlfs += chunk.count(b"\r\n")
+                if last == b"\r" and chunk.startswith(b"\n"):
+                    crlfs += 1
+                quotes.update(q for q in (b'"', b"'") if q in chunk)
+                spaces.update(b for b in _SPACE_BYTES if b not in spaces and bytes([b]) in chunk)
+                wide = wide or bool(text.translate(None, _PLAIN_BYTES))
+                last = chunk[-1:]
                 offset += len(chunk)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return _Scan(digest.hexdigest(), head, nul_at, blank)
+    return _Scan(digest.hexdigest(), head, nul_at, blank, newlines, last, crs, crlfs, frozenset(quotes),
+                 frozenset(spaces), wide)
 
 
 def _wide_text(head: bytes) -> str | None:
@@ -201,6 +259,10 @@ def _detect_encoding(path: Path, head: bytes) -> str:
     return "gbk" if _first_undecodable(path, "gbk") is None else "gb18030"
 
 
+def _overlong_cell() -> str:
+    return f"<a cell over {MAX_CELL_CHARS:,} characters>"
+
+
 def _csv_rows(path: Path, encoding: str, dialect: type[csv.Dialect] | csv.Dialect) -> Iterator[Row]:
     """Records of a CSV. A field longer than MAX_CELL_CHARS stops there (the csv module's own field limit,
     set around each record and restored, as it is process-wide) and is its record's problem: an unclosed quote
@@ -225,7 +287,7 @@ def _csv_rows(path: Path, encoding: str, dialect: type[csv.Dialect] | csv.Dialec
                 if n > MAX_ROWS:
                     raise InputFileError(f"{path}: more than {MAX_ROWS:,} rows (MAX_ROWS); split the file")
                 if cells is None:
-                    yield Row(n, (f"<a cell over {MAX_CELL_CHARS:,} characters>",), ((-1, _OVERLONG),))
+                    yield Row(n, (_overlong_cell(),), ((-1, _OVERLONG),))
                 else:
                     yield text_row(n, [c.strip() for c in cells])
     except csv.Error as exc:
@@ -236,17 +298,30 @@ def _csv_rows(path: Path, encoding: str, dialect: type[csv.Dialect] | csv.Dialec
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def _open_csv(path: Path, head: bytes) -> tuple[Callable[[], Iterator[Row]], str]:
-    encoding = _detect_encoding(path, head)
+def _lines(path: Path, scan: _Scan, encoding: str, dialect: type[csv.Dialect] | csv.Dialect) -> CsvLines | None:
+    """The file as lines the warehouse may split itself, when that reads exactly what ``_csv_rows`` reads."""
+    if encoding not in ("utf-8", "utf-8-sig") or dialect.quotechar.encode() in scan.quotes or dialect.escapechar:
+        return None
+    if scan.crs and not scan.crs == scan.crlfs == scan.newlines:  # lone CRs, or CRLF mixed with LF
+        return None
+    ends = {ord(dialect.delimiter)} if len(dialect.delimiter.encode()) == 1 else set()
+    ends |= {ord("\r")} if scan.crs else set()
+    lines = scan.newlines + (scan.last != b"\n")
+    return CsvLines(path, dialect.delimiter, lines, not scan.wide and scan.spaces <= ends, MAX_ROWS, MAX_COLUMNS,
+                    MAX_CELL_CHARS, _overlong_cell(), _OVERLONG)
+
+
+def _open_csv(path: Path, scan: _Scan) -> tuple[Callable[[], Iterator[Row]], str, CsvLines | None]:
+    encoding = _detect_encoding(path, scan.head)
     # csv.Sniffer's regular expressions are quadratic in the sample (20 s on 64 KB of quotes): a few KB of
     # whole lines say what the delimiter is
-    sample = head[:_DIALECT_BYTES].decode(encoding, errors="ignore")
+    sample = scan.head[:_DIALECT_BYTES].decode(encoding, errors="ignore")
     sample = sample[:sample.rfind("\n") + 1] or sample
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
-    return (lambda: _csv_rows(path, encoding, dialect)), encoding
+    return (lambda: _csv_rows(path, encoding, dialect)), encoding, _lines(path, scan, encoding, dialect)
 
 
 def _refuse_named_formats(path: Path, head: bytes, nul_at: int | None) -> None:
@@ -290,9 +365,10 @@ def read_table(path: Path, *, sheet: str | None = None,
     if scan.head.startswith(b"PAR1"):
         from pipelines.read_parquet import open_parquet
 
-        return Table(path, scan.sha256, "parquet", None, open_parquet(path))
+        open_rows, batches = open_parquet(path)
+        return Table(path, scan.sha256, "parquet", None, open_rows, batches=batches)
     try:
-        open_rows, encoding = _open_csv(path, scan.head)
+        open_rows, encoding, lines = _open_csv(path, scan)
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return Table(path, scan.sha256, "csv", encoding, open_rows)
+    return Table(path, scan.sha256, "csv", encoding, open_rows, lines=lines)

@@ -6,6 +6,6 @@ connections that notice a newly published file and reopen.
 
 from pipelines.warehouse.connection import DEFAULT_DB, SCHEMA_VERSION, duckdb_version, staged
 from pipelines.warehouse.reads import Warehouse
-from pipelines.warehouse.writes import Writer
+from pipelines.warehouse.writes import Staging, Writer
 
-__all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "Warehouse", "Writer", "duckdb_version", "staged"]
+__all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "Staging", "Warehouse", "Writer", "duckdb_version", "staged"]

@@ -35,6 +35,12 @@ def duckdb_version() -> str:
     return duckdb.__version__
 
 
+def read_csv_baseline(path: Path) -> int:
+    """Read a CSV with DuckDB's own reader into memory, nothing checked: what an ingest is measured against."""
+    with duckdb.connect() as con:
+        return con.read_csv(str(path)).to_arrow_table().num_rows
+
+
 def connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute("SET enable_progress_bar = false")

@@ -8,8 +8,6 @@ marked OVER is a regression to look at. Scale with ``--rows`` (county scale is a
 from __future__ import annotations
 
 import argparse
-import csv as csv_module
-import io
 import json
 import statistics
 import sys
@@ -32,15 +30,28 @@ from pipelines.export import write_export  # noqa: E402
 from pipelines.ingest import ingest_file  # noqa: E402
 from pipelines.slices import Slice  # noqa: E402
 from pipelines.warehouse import Warehouse, Writer, staged  # noqa: E402
+from pipelines.warehouse.connection import read_csv_baseline  # noqa: E402
 from pipelines.warehouse.writes import OBS_COLUMNS, RunRecord  # noqa: E402
 
 # ceilings on measured / baseline
 BUDGETS = {
     "map step query": 10.0,         # one value per province (joins, as-of resolution) vs the bare filtered read
     "slice → Parquet": 3.0,         # our export (provenance, streaming) vs DuckDB's own COPY of the same rows
-    "ingest CSV": 50.0,             # per-row validation and accounting vs one bare Python pass over the rows
+    "ingest CSV": 3.0,              # validation, accounting, settling and publishing vs duckdb.read_csv of the file
     "year patch / full map": 0.25,  # bytes a year step sends vs the whole figure with geometry
 }
+
+
+# floors on measured values (the issue's goal: a clean 1 M-row long CSV at 1 M rows/s or more)
+FLOORS = {"ingest rows/s": 1_000_000}
+
+
+def long_csv(path: Path, rows: int) -> Path:
+    """A clean long CSV of ``rows`` distinct observations (the shape an export of a statistics system has)."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("indicator,region,year,value,breakdown\n")
+        fh.writelines(f"cnc_rate,江苏,{2000 + i % 25},{(i % 900) / 10},b{i}\n" for i in range(rows))
+    return path
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -83,7 +94,7 @@ def synthetic_warehouse(db: Path, rows: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--ingest-rows", type=int, default=50_000)
+    parser.add_argument("--ingest-rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "artifacts" / "bench.json")
     args = parser.parse_args()
     results = []
@@ -108,14 +119,12 @@ def main() -> int:
         export = timed(lambda: write_export(wh, cnc, "parquet", out), repeat=3)
         results.append(("slice → Parquet", export, copy, "DuckDB COPY"))
 
-        csv = tmpdir / "ingest.csv"
-        lines = ["indicator,region,year,value,breakdown"]
-        lines += [f"cnc_rate,江苏,{2000 + i % 25},{(i % 900) / 10},b{i}" for i in range(args.ingest_rows)]
-        csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        parse = timed(lambda: len(list(csv_module.reader(io.StringIO(csv.read_text("utf-8"))))), repeat=3)
+        csv = long_csv(tmpdir / "ingest.csv", args.ingest_rows)
+        read_csv = timed(lambda: read_csv_baseline(csv), repeat=3)
         start = time.perf_counter()
         ingest_file(csv, db)
-        results.append(("ingest CSV", time.perf_counter() - start, parse, "csv.reader pass"))
+        ingest = time.perf_counter() - start
+        results.append(("ingest CSV", ingest, read_csv, "duckdb.read_csv"))
         wh.close()
 
     frame = pd.DataFrame({"region_code": list(shapes.province_codes()), "value": np.linspace(30, 80, 34)})
@@ -137,6 +146,11 @@ def main() -> int:
         print(f"{name:<24}{value:>11.4g}{unit}{base:>11.4g}{unit}{ratio:>9.3f}{budget:>9.2f}  {what}{flag}")
         report.append({"measure": name, "value": value, "baseline": base, "ratio": ratio, "budget": budget,
                        "baseline_is": what})
+    rate = args.ingest_rows / ingest
+    flag = "" if rate >= FLOORS["ingest rows/s"] else "  OVER"
+    over |= bool(flag)
+    print(f"{'ingest rows/s':<24}{rate:>12,.0f}{'':>12}{'':>9}{FLOORS['ingest rows/s']:>9,}  goal: at least{flag}")
+    report.append({"measure": "ingest rows/s", "value": rate, "floor": FLOORS["ingest rows/s"]})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"rows": total, "results": report}, indent=2), encoding="utf-8")
     return 1 if over else 0
