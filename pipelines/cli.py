@@ -63,11 +63,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.export import ALL_ILLUSTRATIVE_WARNING, write_export
+    from pipelines.export import ALL_ILLUSTRATIVE_WARNING, write_export, write_lake
     from pipelines.slices import parse_slice, vocabulary
     from pipelines.warehouse import Warehouse
 
     wh = Warehouse(args.db)
+    if args.lake is not None:
+        try:
+            lake = write_lake(wh, args.lake)
+        finally:
+            wh.close()
+        obs = lake.manifest["observations"]
+        print(f"wrote {lake.root}: {obs['rows']} observations in {len(obs['files'])} partition files, "
+              f"{len(lake.manifest['tables'])} tables, manifest.json")
+        return 0
     try:
         params = {"indicator": args.indicator, "region": args.region, "from": args.year_from, "to": args.year_to,
                   "status": args.status}
@@ -130,6 +139,8 @@ def parser() -> argparse.ArgumentParser:
                    help="default: from the --out suffix, else parquet")
     e.add_argument("--out", type=Path, help="file to write (default: a name describing the slice, "
                    "e.g. imm_cnc_rate_320000-330000_2015-2024.parquet)")
+    e.add_argument("--lake", type=Path, metavar="DIR", help="instead of a slice, write the whole warehouse to DIR "
+                   "as hive-partitioned Parquet (indicator_id/year) with a manifest (docs/scale.md)")
     e.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     e.set_defaults(func=_cmd_export)
     return top

@@ -88,3 +88,16 @@ def test_the_trino_table_in_docs_scale_matches_the_lake_files(lake: Path) -> Non
     ).fetchall()]
     assert sorted(declared) == sorted(columns)
     assert declared[-2:] == ["indicator_id", "year"]  # Hive wants the partition columns last
+
+
+def test_the_cli_writes_the_lake(shipped_warehouse: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "lake"
+    done = subprocess.run([sys.executable, "-m", "pipelines", "export", "--lake", str(out), "--db",
+                           str(shipped_warehouse)], capture_output=True, text=True, check=False,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert f"wrote {out}: {manifest['observations']['rows']} observations" in done.stdout
