@@ -54,3 +54,16 @@ def wait(browser: webdriver.Chrome, condition: Callable[[webdriver.Chrome], Any]
     """Poll ``condition`` until it is truthy; an element re-rendered under it (stale) just means "not yet"."""
     return WebDriverWait(browser, timeout, poll_frequency=0.1,
                          ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+
+
+# Per choropleth trace of the map page (main map, inset, …), how many province paths are drawn.
+MAP_PATHS_JS = """
+const geo = document.querySelector('#map-graph g.geo');
+if (!geo) return null;
+return [...geo.querySelectorAll('g.trace.choropleth')].map(
+  t => [...t.querySelectorAll('path.choroplethlocation')].filter(p => p.getAttribute('d')).length);
+"""
+
+
+def map_paths(browser: webdriver.Chrome) -> list[int] | None:
+    return browser.execute_script(MAP_PATHS_JS)

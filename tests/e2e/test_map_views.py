@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browsing import serve_dashboard, wait
+from browsing import map_paths, serve_dashboard, wait
 from selenium import webdriver
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
@@ -27,12 +27,6 @@ const filled = (i) => gd.calcdata[i][0].z.flat().filter(v => v !== null && v !==
 const labels = [...gd.querySelectorAll('g.trace.scatter g.textpoint text')].filter(t => t.textContent.trim());
 return {no_data: filled(0), values: filled(1), labels: labels.length,
         group: gd.data[3].x.filter(x => x === null).length, image: !!gd.querySelector('g.heatmaplayer image')};
-"""
-MAP_PATHS_JS = """
-const geo = document.querySelector('#map-graph g.geo');
-if (!geo) return null;
-return [...geo.querySelectorAll('g.trace.choropleth')].map(
-  t => [...t.querySelectorAll('path.choroplethlocation')].filter(p => p.getAttribute('d')).length);
 """
 # The screen point at the centre of a tile (row, col) of the grid.
 TILE_POINT_JS = """
@@ -135,7 +129,7 @@ def test_the_tile_toggle_draws_34_equal_squares_and_the_address_keeps_it(
 ) -> None:
     browser.set_window_size(1280, 720)
     browser.get(app_url + "/map?indicator=cnc_rate&year=2020&lang=en")
-    wait(browser, lambda b: (c := b.execute_script(MAP_PATHS_JS)) and sum(c[:2]) == 34)
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     browser.find_element(By.CSS_SELECTOR, "#map-view input[value='tiles']").click()
     squares = _squares(browser)
     assert (squares["no_data"], squares["values"]) == (3, 31)  # Taiwan, Hong Kong, Macao: grey, not zero
@@ -147,7 +141,7 @@ def test_the_tile_toggle_draws_34_equal_squares_and_the_address_keeps_it(
         return [xa.l2p(2) - xa.l2p(1), ya.l2p(2) - ya.l2p(1)];""")
     assert cell[0] == pytest.approx(cell[1], abs=0.5) and cell[0] > 30  # squares, large enough to read
     browser.find_element(By.CSS_SELECTOR, "#map-view input[value='map']").click()
-    wait(browser, lambda b: (c := b.execute_script(MAP_PATHS_JS)) and sum(c[:2]) == 34)
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     wait(browser, lambda b: "tiles" not in _query(b))
     time.sleep(0.3)
     assert browser_log().errors == []
@@ -212,7 +206,7 @@ def test_the_hover_panel_gives_a_real_provinces_rank_and_follows_the_year(
     browser: webdriver.Chrome, app_url: str,
 ) -> None:
     browser.get(app_url + "/map?indicator=cnc_rate&year=2020&lang=en")
-    wait(browser, lambda b: (c := b.execute_script(MAP_PATHS_JS)) and sum(c[:2]) == 34)
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
     x, y = wait(browser, lambda b: b.execute_script(PROVINCE_POINT_JS, "520000"))  # Guizhou: a derived 2020 figure
     _point_at(browser, x, y)
     wait(browser, lambda b: _text(b, "map-hover-name") == "Guizhou")
@@ -228,7 +222,7 @@ def test_a_region_group_is_outlined_on_map_and_tiles_emphasised_in_the_ranking_a
     browser: webdriver.Chrome, app_url: str,
 ) -> None:
     browser.get(app_url + "/map?indicator=cnc_rate&year=2020&region=长三角&lang=en")
-    counts = wait(browser, lambda b: (c := b.execute_script(MAP_PATHS_JS)) and sum(c[:2]) == 34 and c)
+    counts = wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34 and c)
     assert counts[3] == 4  # Shanghai, Jiangsu, Zhejiang, Anhui
     line = wait(browser, lambda b: _text(b, "map-group-line"))
     assert line.startswith("长三角 cluster, 2020: ") and "mean of the 4 of 4 members that report" in line
@@ -243,7 +237,7 @@ def test_a_region_group_is_outlined_on_map_and_tiles_emphasised_in_the_ranking_a
     wait(browser, lambda b: [o for o in b.find_elements(By.CSS_SELECTOR, "[role=option]")
                              if o.text == "Northeast"])[0].click()
     wait(browser, lambda b: _query(b).get("region") == ["northeast"])
-    wait(browser, lambda b: (c := b.execute_script(MAP_PATHS_JS)) and c[3] == 3)
+    wait(browser, lambda b: (c := map_paths(b)) and c[3] == 3)
     assert _text(browser, "map-group-line").startswith("Northeast, 2020: ")
     browser.find_element(By.CSS_SELECTOR, "#map-view input[value='tiles']").click()
     assert _squares(browser)["group"] == 3
@@ -258,8 +252,8 @@ def test_a_region_the_map_cannot_outline_shows_a_notice_naming_the_parameter(
     browser.get(app_url + f"/map?indicator=cnc_rate&region={region}&lang=en")
     problem = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, '#link-notice [data-param="region"]'))[0]
     assert expected in problem.text and problem.is_displayed()
-    wait(browser, lambda b: (c := b.execute_script(MAP_PATHS_JS)) and sum(c[:2]) == 34)
-    assert browser.execute_script(MAP_PATHS_JS)[3] == 0 and not _text(browser, "map-group-line")
+    wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
+    assert map_paths(browser)[3] == 0 and not _text(browser, "map-group-line")
     time.sleep(0.3)
     assert browser_log().errors == []
 
@@ -311,7 +305,7 @@ def test_each_view_fits_the_screen_with_the_hover_panel_open(
         _squares(browser)
         x, y = browser.execute_script(TILE_POINT_JS, 6, 6)
     else:
-        wait(browser, lambda b: (c := b.execute_script(MAP_PATHS_JS)) and sum(c[:2]) == 34)
+        wait(browser, lambda b: (c := map_paths(b)) and sum(c[:2]) == 34)
         x, y = wait(browser, lambda b: b.execute_script(PROVINCE_POINT_JS, "320000"))
     _point_at(browser, x, y)
     wait(browser, lambda b: _text(b, "map-hover-rank"))

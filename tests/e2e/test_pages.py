@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
-from browsing import serve_dashboard, wait
+from browsing import map_paths, serve_dashboard, wait
 from selenium import webdriver
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
@@ -20,12 +20,6 @@ from selenium.webdriver.common.keys import Keys
 from pipelines.ingest import ingest_file
 
 pytestmark = pytest.mark.browser
-MAP_PATHS_JS = """
-const geo = document.querySelector('#map-graph g.geo');
-if (!geo) return null;
-return [...geo.querySelectorAll('g.trace.choropleth')].map(
-  t => [...t.querySelectorAll('path.choroplethlocation')].filter(p => p.getAttribute('d')).length);
-"""
 # Record every Dash callback response body, so a test can see what a year step sent over the wire.
 RECORD_RESPONSES_JS = """
 window.__dashResponses = [];
@@ -55,10 +49,6 @@ def served_db(shipped_warehouse: Path, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="module")
 def app_url(served_db: Path) -> Iterator[str]:
     yield from serve_dashboard(served_db)
-
-
-def map_paths(browser: webdriver.Chrome) -> list[int] | None:
-    return browser.execute_script(MAP_PATHS_JS)
 
 
 def text_of(browser: webdriver.Chrome, css: str) -> str:
