@@ -201,12 +201,17 @@ def map_frame(wh: Warehouse, indicator: pd.Series, year: int, *, real_only: bool
     A rank is a conclusion, so only real values are ranked, among themselves; generated values are shown
     (flagged) unless ``real_only``, and left unranked.
     """
-    df = wh.series(indicator["indicator_id"], year=year, statuses=REAL_STATUSES if real_only else None)
-    df = df[df["region_code"] != NATIONAL].copy()
+    return _ranked(wh.series(indicator["indicator_id"], year=year, statuses=REAL_STATUSES if real_only else None),
+                   indicator)
+
+
+def _ranked(series: pd.DataFrame, indicator: pd.Series) -> pd.DataFrame:
+    """Province rows of ``series`` with their rank among real values of one year and one scope."""
+    df = series[series["region_code"] != NATIONAL].copy()
     df["illustrative"] = df["status"] == "illustrative"
     # ranks compare like with like: real values of one statistical population (scope) among themselves
     real = df["value"].where(~df["illustrative"])
-    population = df["scope"].fillna("")
+    population = [df["year"], df["scope"].fillna("")]
     df["rank"] = real.groupby(population).rank(ascending=indicator["direction"] != "higher",
                                                method="min").astype("Int64")
     df["rank_of"] = real.groupby(population).transform("count").where(real.notna()).astype("Int64")
@@ -250,9 +255,9 @@ def national_value(wh: Warehouse, indicator: pd.Series, year: int, *, real_only:
 def map_history(wh: Warehouse, indicator: pd.Series, years: list[int]) -> pd.DataFrame:
     """Every year's map frame, stacked: a province's series with its rank in each year, as the map ranks it
     (so the hover panel's "3rd of 7" is the ranking's), sent to the page once per indicator."""
-    frames = [map_frame(wh, indicator, year) for year in years]
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["region_code", "year", "value"])
+    series = wh.series(indicator["indicator_id"])  # one query for every year, not one per year
+    series = series[series["year"].isin(years)].sort_values(["year", "region_code"], kind="stable")
+    return _ranked(series, indicator)
 
 
 def group_value(frame: pd.DataFrame, token: str, members: list[str], indicator: pd.Series) -> pd.Series | None:
