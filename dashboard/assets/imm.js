@@ -327,5 +327,18 @@ function immTileRows(trace) {
   return rows;
 }
 
-window.dash_clientside = Object.assign({}, window.dash_clientside, { immMap: { hoverPanel: immMapHoverPanel } });
+// A province on the map, a tile or a bar in the ranking opens that province's profile, with no round trip.
+// Inputs: clickData of the map (or tiles) and of the ranking. Output: the address to go to.
+function immMapOpenProfile(mapClick, barClick) {
+  const ctx = window.dash_clientside.callback_context;
+  const fromBar = ctx.triggered_id === "map-ranking";
+  const point = (((fromBar ? barClick : mapClick) || {}).points || [])[0] || {};
+  const custom = Array.isArray(point.customdata) ? point.customdata[0] : undefined;
+  const code = [fromBar ? undefined : point.location, custom].find((c) => typeof c === "string" && /^\d{6}$/.test(c));
+  return code && code !== "100000" ? "/province/" + code : window.dash_clientside.no_update;
+}
+
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  immMap: { hoverPanel: immMapHoverPanel, openProfile: immMapOpenProfile },
+});
 // ==== map page — end ====

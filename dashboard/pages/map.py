@@ -286,44 +286,35 @@ def _series_store(ind: pd.Series, years: list[int]) -> dict[str, object]:
           Output(ids.MAP_CAPTION, "children"), Output(ids.MAP_TITLE, "children"),
           Output(ids.MAP_GROUP_LINE, "children"), Output(ids.STATE, "data", allow_duplicate=True),
           Output(ids.MAP_SERIES, "data"),
-          Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_VIEW, "value"), State(ids.MAP_YEAR, "value"),
-          State(ids.MAP_MARK, "value"), State(ids.MAP_REPORTED, "value"), State(ids.MAP_REGION, "value"),
+          Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_VIEW, "value"), Input(ids.MAP_YEAR, "value"),
+          Input(ids.MAP_MARK, "value"), Input(ids.MAP_REPORTED, "value"), Input(ids.MAP_REGION, "value"),
           prevent_initial_call="initial_duplicate")
 def draw_map(indicator_id: str | None, kind: str, year: int, mark: list[str], real: list[str],
              region: str | None) -> tuple:
-    """Whole figure, geometry included: on first load and when the indicator or the view changes; the hover
-    panel's series only when the indicator does."""
+    """One callback for the whole page, so a first load is one request (a second callback fed by the slider
+    would run again on top of it). The whole figure, geometry included, on first load and when the indicator
+    or the view changes, the hover panel's series only when the indicator does; a year step, a toggle or a
+    group sends a ``Patch`` of the data arrays of the map or tiles, never geometry or layout."""
     if not indicator_id:
         raise PreventUpdate
-    years = [int(y) for y in province_indicators().set_index("indicator_id").loc[indicator_id, "years"]]
-    year = year if year in years else years[-1]
-    view = _view(indicator_id, year, mark, real, region)
-    slider = _year_slider(years, year)
-    series = no_update if dash.ctx.triggered_id == ids.MAP_VIEW else _series_store(view.ind, years)
-    return (_figure(view, kind), slider["min"], slider["max"], slider["marks"], year, *_extras(view, year, real),
-            _state(indicator_id, year, mark, real, kind, region), series)
-
-
-@callback(Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
-          Output(ids.MAP_RANKING, "figure", allow_duplicate=True),
-          Output(ids.MAP_CAPTION, "children", allow_duplicate=True),
-          Output(ids.MAP_TITLE, "children", allow_duplicate=True),
-          Output(ids.MAP_GROUP_LINE, "children", allow_duplicate=True),
-          Output(ids.STATE, "data", allow_duplicate=True),
-          Input(ids.MAP_YEAR, "value"), Input(ids.MAP_MARK, "value"), Input(ids.MAP_REPORTED, "value"),
-          Input(ids.MAP_REGION, "value"), State(ids.MAP_INDICATOR, "value"), State(ids.MAP_VIEW, "value"),
-          prevent_initial_call=True)
-def step_year(year: int, mark: list[str], real: list[str], region: str | None, indicator_id: str | None,
-              kind: str) -> tuple:
-    """A year step, a toggle or a group: patch the data arrays of the map or tiles, never geometry or layout."""
-    if not indicator_id:
-        raise PreventUpdate
-    view = _view(indicator_id, year, mark, real, region)
-    patch = Patch()
-    for index, props in _updates(view, kind).items():
-        for key, value in props.items():
-            patch["data"][index][key] = value
-    return (patch, *_extras(view, year, real), _state(indicator_id, year, mark, real, kind, region))
+    trigger = dash.ctx.triggered_id
+    if trigger in (None, ids.MAP_INDICATOR, ids.MAP_VIEW):
+        years = [int(y) for y in province_indicators().set_index("indicator_id").loc[indicator_id, "years"]]
+        asked, year = year, year if year in years else years[-1]
+        view = _view(indicator_id, year, mark, real, region)
+        slider = _year_slider(years, year)
+        series = no_update if trigger == ids.MAP_VIEW else _series_store(view.ind, years)
+        figure, bounds = _figure(view, kind), (slider["min"], slider["max"], slider["marks"])
+        moved = year if year != asked else no_update
+    else:
+        view = _view(indicator_id, year, mark, real, region)
+        figure = Patch()
+        for index, props in _updates(view, kind).items():
+            for key, value in props.items():
+                figure["data"][index][key] = value
+        bounds, moved, series = (no_update, no_update, no_update), no_update, no_update
+    return (figure, *bounds, moved, *_extras(view, year, real), _state(indicator_id, year, mark, real, kind, region),
+            series)
 
 
 clientside_callback(
@@ -363,22 +354,8 @@ def step_button(_: int, __: int, year: int, marks: dict[str, str]) -> int:
     return earlier[-1] if earlier else no_update
 
 
-def clicked_code(click: object, key: str) -> str | None:
-    """The region code a click points at: a map province's ``location``, or ``customdata[0]`` of a ranking bar
-    or a tile."""
-    points = click.get("points") if isinstance(click, dict) else None
-    point = points[0] if isinstance(points, list) and points and isinstance(points[0], dict) else {}
-    value = point.get(key)
-    code = value[0] if key == "customdata" and isinstance(value, list) and value else value
-    return code if isinstance(code, str) and len(code) == 6 and code.isdigit() and code != "100000" else None
-
-
-@callback(Output(ids.URL, "href"), Input(ids.MAP_GRAPH, "clickData"), Input(ids.MAP_RANKING, "clickData"),
-          prevent_initial_call=True)
-def open_profile(map_click: dict | None, bar_click: dict | None) -> str:
-    """A province on the map, a tile or a bar in the ranking opens that province's profile."""
-    if dash.ctx.triggered_id == ids.MAP_RANKING:
-        code = clicked_code(bar_click, "customdata")
-    else:
-        code = clicked_code(map_click, "location") or clicked_code(map_click, "customdata")
-    return f"/province/{code}" if code else no_update
+clientside_callback(  # in the browser: a click that opens a profile needs no round trip
+    ClientsideFunction(namespace="immMap", function_name="openProfile"),
+    Output(ids.URL, "href"), Input(ids.MAP_GRAPH, "clickData"), Input(ids.MAP_RANKING, "clickData"),
+    prevent_initial_call=True,
+)

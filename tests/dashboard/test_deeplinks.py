@@ -154,14 +154,3 @@ def test_the_board_takes_a_region_name(app: dash.Dash) -> None:
     page = layout_of(app, "board", region="重庆", horizon="2027")
     assert by_id(page, ids.BOARD_REGION).value == "500000"
     assert problems(page) == {}
-
-
-@pytest.mark.parametrize(("click", "code"), [
-    ({"points": [{"location": "320000"}]}, "320000"), ({"points": [{"customdata": ["440000", ""]}]}, "440000"),
-    ({"points": [{"location": "100000"}]}, None), ({"points": [{"location": "<script>"}]}, None),
-    ({"points": []}, None), ({"points": "x"}, None), (None, None), ([], None),
-])
-def test_a_click_on_the_map_or_a_bar_names_a_province_or_nothing(app: dash.Dash, click: Any, code: str | None) -> None:
-    key = "customdata" if click and isinstance(click, dict) and click.get("points") and isinstance(
-        click["points"], list) and "customdata" in click["points"][0] else "location"
-    assert sys.modules["pages.map"].clicked_code(click, key) == code
